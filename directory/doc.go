@@ -1,0 +1,36 @@
+// Package directory defines the interface implemented by directory backends:
+// the few primitive operations on a Microsoft Entra ID tenant that the
+// customer-consent service account needs.
+//
+// Most code should not use this package directly: use package
+// [github.com/cloudhub/consent/serviceaccount] to provision an account and
+// package [github.com/cloudhub/consent/verify] to check one. This package is
+// for people who write a backend (see
+// [github.com/cloudhub/consent/directory/graphdir] for Microsoft Graph and
+// [github.com/cloudhub/consent/directorytest] for the in-memory fake), and for
+// tests.
+//
+// # Errors
+//
+// Every method documents which sentinel error an implementation must return
+// for each failure class ([ErrNotFound], [ErrExists], [ErrPermission],
+// [ErrThrottled], [ErrUnavailable], [ErrInvalid]). Callers check them with
+// [errors.Is]; implementations wrap them (or return an error type whose Is
+// method maps onto them) and name the object in the message, for example
+//
+//	graphdir: get user "svc@contoso.com": directory: not found
+//
+// # Optional interfaces
+//
+// A backend that can do better than one call per primitive implements the
+// optional interfaces [Snapshotter] (read a user with its role assignments
+// and authentication methods in one call) and [RoleAssigner] (create several
+// role assignments in one call). Callers find them by type assertion, the
+// way io/fs finds [io/fs.ReadDirFS]; the helpers [ReadSnapshot] and
+// [CreateRoleAssignments] use them when present and fall back to the
+// primitives otherwise.
+//
+// # Concurrency
+//
+// Implementations must be safe for concurrent use by multiple goroutines.
+package directory

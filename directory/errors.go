@@ -1,0 +1,43 @@
+package directory
+
+import "errors"
+
+// Sentinel errors. Implementations return errors that satisfy errors.Is
+// against exactly one of these (or the context's error when the context is
+// done) so that callers can classify any failure without looking at text.
+var (
+	// ErrNotFound: the object (user, role definition, role assignment,
+	// principal) does not exist, or is not visible yet.
+	ErrNotFound = errors.New("directory: not found")
+
+	// ErrExists: an object with the same unique key exists (a user with the
+	// same userPrincipalName, the same role assignment).
+	ErrExists = errors.New("directory: already exists")
+
+	// ErrPermission: the caller's credential is not allowed to do this.
+	ErrPermission = errors.New("directory: permission denied")
+
+	// ErrThrottled: the service throttled the caller and the backend's own
+	// retries were exhausted.
+	ErrThrottled = errors.New("directory: throttled")
+
+	// ErrUnavailable: a transient service or transport failure (HTTP 5xx, a
+	// dropped connection) that retries did not overcome. The operation may or
+	// may not have been applied.
+	ErrUnavailable = errors.New("directory: service unavailable")
+
+	// ErrInvalid: the request was rejected as malformed or semantically
+	// invalid (bad property value, unverified domain, weak password).
+	ErrInvalid = errors.New("directory: invalid request")
+)
+
+// Classify returns the sentinel err matches, or nil when it matches none.
+// It is meant for reports and metrics; code should use errors.Is directly.
+func Classify(err error) error {
+	for _, s := range []error{ErrNotFound, ErrExists, ErrPermission, ErrThrottled, ErrUnavailable, ErrInvalid} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return nil
+}
