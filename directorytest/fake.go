@@ -1,0 +1,597 @@
+package directorytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/roles"
+)
+
+// DefaultDomain is the tenant's verified initial domain unless
+// [Options.Domains] says otherwise.
+const DefaultDomain = "contoso.onmicrosoft.com"
+
+// Options configures a [Fake]. The zero value is usable.
+type Options struct {
+	// Domains are the tenant's domains. Default: DefaultDomain, verified,
+	// initial and default.
+	Domains []directory.Domain
+	// Now is the fake's clock. Default: time.Now.
+	Now func() time.Time
+	// ReplicationLag keeps a newly created user unknown to
+	// CreateRoleAssignment (ErrNotFound) until Now() reaches its creation
+	// time plus the lag, the way Entra ID's replication does.
+	ReplicationLag time.Duration
+}
+
+// Op names a Fake operation, for [Fake.SetFault] and [Fake.Calls].
+type Op string
+
+// Operations.
+const (
+	OpUser                         Op = "User"
+	OpCreateUser                   Op = "CreateUser"
+	OpDeleteUser                   Op = "DeleteUser"
+	OpRoleAssignments              Op = "RoleAssignments"
+	OpCreateRoleAssignment         Op = "CreateRoleAssignment"
+	OpDeleteRoleAssignment         Op = "DeleteRoleAssignment"
+	OpAuthenticationMethods        Op = "AuthenticationMethods"
+	OpDomains                      Op = "Domains"
+	OpSnapshot                     Op = "Snapshot"
+	OpCreateRoleAssignments        Op = "CreateRoleAssignments"
+	OpDeleteUserAndRoleAssignments Op = "DeleteUserAndRoleAssignments"
+)
+
+// IsWrite reports whether op changes the directory.
+func (op Op) IsWrite() bool {
+	switch op {
+	case OpCreateUser, OpDeleteUser, OpCreateRoleAssignment, OpDeleteRoleAssignment,
+		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments:
+		return true
+	}
+	return false
+}
+
+// Call is one recorded call of a directory method.
+type Call struct {
+	Op Op
+	// Object is the ID, UPN or role the call was about.
+	Object string
+}
+
+// A FaultFunc decides whether a call fails. Returning a non-nil error makes
+// the call fail with it before it has any effect.
+type FaultFunc func(op Op, object string) error
+
+// Fake is an in-memory directory. Create it with [New].
+type Fake struct {
+	mu          sync.Mutex
+	now         func() time.Time
+	lag         time.Duration
+	domains     []directory.Domain
+	users       map[string]*fakeUser // by ID
+	upns        map[string]string    // lower-case UPN -> ID
+	assignments map[string]directory.RoleAssignment
+	order       []string // assignment IDs in creation order
+	seq         int
+	fault       FaultFunc
+	calls       []Call
+}
+
+type fakeUser struct {
+	user     directory.User
+	password string
+	methods  []directory.AuthenticationMethod
+}
+
+var (
+	_ directory.Directory    = (*Fake)(nil)
+	_ directory.Snapshotter  = (*Fake)(nil)
+	_ directory.RoleAssigner = (*Fake)(nil)
+	_ directory.UserDeleter  = (*Fake)(nil)
+)
+
+// New returns an empty tenant. opts may be nil.
+func New(opts *Options) *Fake {
+	if opts == nil {
+		opts = &Options{}
+	}
+	f := &Fake{
+		now:         opts.Now,
+		lag:         opts.ReplicationLag,
+		domains:     slices.Clone(opts.Domains),
+		users:       map[string]*fakeUser{},
+		upns:        map[string]string{},
+		assignments: map[string]directory.RoleAssignment{},
+	}
+	if f.now == nil {
+		f.now = time.Now
+	}
+	if len(f.domains) == 0 {
+		f.domains = []directory.Domain{{ID: DefaultDomain, IsVerified: true, IsDefault: true, IsInitial: true}}
+	}
+	return f
+}
+
+// SetReplicationLag changes the replication lag for users created from now on.
+func (f *Fake) SetReplicationLag(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lag = d
+}
+
+// SetFault installs fn (nil removes it); it is consulted before every call.
+func (f *Fake) SetFault(fn FaultFunc) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.fault = fn
+}
+
+// Calls returns the calls made so far, in order.
+func (f *Fake) Calls() []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+// Writes returns how many of the calls made so far change the directory.
+func (f *Fake) Writes() int {
+	n := 0
+	for _, c := range f.Calls() {
+		if c.Op.IsWrite() {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetCalls forgets the recorded calls.
+func (f *Fake) ResetCalls() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = nil
+}
+
+// begin records a call and consults the context and the fault hook. It must
+// be called with f.mu held.
+func (f *Fake) begin(ctx context.Context, op Op, object string) error {
+	f.calls = append(f.calls, Call{Op: op, Object: object})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if f.fault != nil {
+		if err := f.fault(op, object); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *Fake) newID(kind int) string {
+	f.seq++
+	return fmt.Sprintf("%08x-0000-4000-8000-%012d", kind, f.seq)
+}
+
+const (
+	kindUser       = 0x11111111
+	kindAssignment = 0x22222222
+	kindMethod     = 0x33333333
+)
+
+func (f *Fake) timestamp() time.Time { return f.now().UTC().Truncate(time.Second) }
+
+func (f *Fake) lookup(idOrUPN string) (*fakeUser, bool) {
+	if u, ok := f.users[idOrUPN]; ok {
+		return u, true
+	}
+	if id, ok := f.upns[strings.ToLower(idOrUPN)]; ok {
+		return f.users[id], true
+	}
+	return nil, false
+}
+
+func notFound(kind, object string) error {
+	return fmt.Errorf("directorytest: %s %q: %w", kind, object, directory.ErrNotFound)
+}
+
+// User implements [directory.Directory].
+func (f *Fake) User(ctx context.Context, idOrUPN string) (directory.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpUser, idOrUPN); err != nil {
+		return directory.User{}, err
+	}
+	return f.user(idOrUPN)
+}
+
+func (f *Fake) user(idOrUPN string) (directory.User, error) {
+	if idOrUPN == "" {
+		return directory.User{}, fmt.Errorf("directorytest: get user: empty ID or userPrincipalName: %w", directory.ErrInvalid)
+	}
+	u, ok := f.lookup(idOrUPN)
+	if !ok {
+		return directory.User{}, notFound("user", idOrUPN)
+	}
+	return u.user, nil
+}
+
+// CreateUser implements [directory.Directory].
+func (f *Fake) CreateUser(ctx context.Context, nu directory.NewUser) (directory.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpCreateUser, nu.UserPrincipalName); err != nil {
+		return directory.User{}, err
+	}
+	if err := f.checkNewUser(nu); err != nil {
+		return directory.User{}, err
+	}
+	if _, taken := f.upns[strings.ToLower(nu.UserPrincipalName)]; taken {
+		return directory.User{}, fmt.Errorf("directorytest: create user %q: another object with the same userPrincipalName exists: %w", nu.UserPrincipalName, directory.ErrExists)
+	}
+	now := f.timestamp()
+	u := &fakeUser{
+		user: directory.User{
+			ID:                         f.newID(kindUser),
+			UserPrincipalName:          nu.UserPrincipalName,
+			DisplayName:                nu.DisplayName,
+			MailNickname:               nu.MailNickname,
+			AccountEnabled:             nu.AccountEnabled,
+			UserType:                   directory.UserTypeMember,
+			UsageLocation:              nu.UsageLocation,
+			EmployeeType:               nu.EmployeeType,
+			CreatedDateTime:            now,
+			LastPasswordChangeDateTime: now,
+		},
+		password: nu.Password.Reveal(),
+	}
+	u.methods = []directory.AuthenticationMethod{{ID: passwordMethodID, Type: directory.MethodPassword}}
+	f.users[u.user.ID] = u
+	f.upns[strings.ToLower(nu.UserPrincipalName)] = u.user.ID
+	return u.user, nil
+}
+
+// passwordMethodID is the well-known ID Graph gives every user's password method.
+const passwordMethodID = "28c10230-6103-485e-b985-444c60001490"
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("directorytest: "+format+": %w", append(args, directory.ErrInvalid)...)
+}
+
+func (f *Fake) checkNewUser(nu directory.NewUser) error {
+	upn := nu.UserPrincipalName
+	at := strings.LastIndexByte(upn, '@')
+	if at <= 0 || at == len(upn)-1 {
+		return invalid("create user %q: userPrincipalName must be local@domain", upn)
+	}
+	domain := strings.ToLower(upn[at+1:])
+	verified := false
+	for _, d := range f.domains {
+		if strings.EqualFold(d.ID, domain) && d.IsVerified {
+			verified = true
+		}
+	}
+	if !verified {
+		return invalid("create user %q: domain %q is not a verified domain of the tenant", upn, domain)
+	}
+	if strings.TrimSpace(nu.DisplayName) == "" {
+		return invalid("create user %q: displayName is required", upn)
+	}
+	if nu.MailNickname == "" {
+		return invalid("create user %q: mailNickname is required", upn)
+	}
+	if err := checkPassword(nu.Password.Reveal()); err != nil {
+		return invalid("create user %q: %v", upn, err)
+	}
+	return nil
+}
+
+// checkPassword applies Entra ID's password complexity: 8 to 256
+// characters, at least three of lower case, upper case, digits and symbols.
+func checkPassword(p string) error {
+	if n := len([]rune(p)); n < 8 || n > 256 {
+		return errors.New("password must be 8 to 256 characters")
+	}
+	var lower, upper, digit, symbol int
+	for _, r := range p {
+		switch {
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			symbol = 1
+		}
+	}
+	if lower+upper+digit+symbol < 3 {
+		return errors.New("password does not meet complexity requirements")
+	}
+	return nil
+}
+
+// DeleteUser implements [directory.Directory]. The user's role assignments
+// go with it.
+func (f *Fake) DeleteUser(ctx context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpDeleteUser, id); err != nil {
+		return err
+	}
+	return f.deleteUser(id)
+}
+
+func (f *Fake) deleteUser(id string) error {
+	u, ok := f.users[id]
+	if !ok {
+		return notFound("user", id)
+	}
+	delete(f.users, id)
+	delete(f.upns, strings.ToLower(u.user.UserPrincipalName))
+	for aid, a := range f.assignments {
+		if a.PrincipalID == id {
+			f.removeAssignment(aid)
+		}
+	}
+	return nil
+}
+
+func (f *Fake) removeAssignment(id string) {
+	delete(f.assignments, id)
+	f.order = slices.DeleteFunc(f.order, func(s string) bool { return s == id })
+}
+
+// RoleAssignments implements [directory.Directory].
+func (f *Fake) RoleAssignments(ctx context.Context, principalID string) ([]directory.RoleAssignment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpRoleAssignments, principalID); err != nil {
+		return nil, err
+	}
+	return f.roleAssignments(principalID), nil
+}
+
+func (f *Fake) roleAssignments(principalID string) []directory.RoleAssignment {
+	out := []directory.RoleAssignment{}
+	for _, id := range f.order {
+		if a := f.assignments[id]; a.PrincipalID == principalID {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CreateRoleAssignment implements [directory.Directory].
+func (f *Fake) CreateRoleAssignment(ctx context.Context, a directory.RoleAssignment) (directory.RoleAssignment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpCreateRoleAssignment, a.RoleDefinitionID+"/"+a.PrincipalID); err != nil {
+		return a, err
+	}
+	return f.createRoleAssignment(a)
+}
+
+func (f *Fake) createRoleAssignment(a directory.RoleAssignment) (directory.RoleAssignment, error) {
+	what := fmt.Sprintf("role %q to principal %q", a.RoleDefinitionID, a.PrincipalID)
+	if a.PrincipalID == "" || a.RoleDefinitionID == "" {
+		return a, invalid("assign %s: principalId and roleDefinitionId are required", what)
+	}
+	if !strings.HasPrefix(a.DirectoryScopeID, "/") {
+		return a, invalid("assign %s: directoryScopeId %q must start with /", what, a.DirectoryScopeID)
+	}
+	u, ok := f.users[a.PrincipalID]
+	if !ok || f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
+		return a, fmt.Errorf("directorytest: assign %s: principal %q: %w", what, a.PrincipalID, directory.ErrNotFound)
+	}
+	if r, ok := roles.Lookup(a.RoleDefinitionID); !ok || r.ID != a.RoleDefinitionID {
+		return a, fmt.Errorf("directorytest: assign %s: role definition %q: %w", what, a.RoleDefinitionID, directory.ErrNotFound)
+	}
+	for _, id := range f.order {
+		b := f.assignments[id]
+		if b.PrincipalID == a.PrincipalID && b.RoleDefinitionID == a.RoleDefinitionID && b.DirectoryScopeID == a.DirectoryScopeID {
+			return a, fmt.Errorf("directorytest: assign %s at scope %q: a conflicting assignment exists: %w", what, a.DirectoryScopeID, directory.ErrExists)
+		}
+	}
+	a.ID = f.newID(kindAssignment)
+	f.assignments[a.ID] = a
+	f.order = append(f.order, a.ID)
+	return a, nil
+}
+
+// DeleteRoleAssignment implements [directory.Directory].
+func (f *Fake) DeleteRoleAssignment(ctx context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpDeleteRoleAssignment, id); err != nil {
+		return err
+	}
+	if _, ok := f.assignments[id]; !ok {
+		return notFound("role assignment", id)
+	}
+	f.removeAssignment(id)
+	return nil
+}
+
+// AuthenticationMethods implements [directory.Directory].
+func (f *Fake) AuthenticationMethods(ctx context.Context, userID string) ([]directory.AuthenticationMethod, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpAuthenticationMethods, userID); err != nil {
+		return nil, err
+	}
+	return f.methods(userID)
+}
+
+func (f *Fake) methods(idOrUPN string) ([]directory.AuthenticationMethod, error) {
+	u, ok := f.lookup(idOrUPN)
+	if !ok {
+		return nil, notFound("user", idOrUPN)
+	}
+	return slices.Clone(u.methods), nil
+}
+
+// Domains implements [directory.Directory].
+func (f *Fake) Domains(ctx context.Context) ([]directory.Domain, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpDomains, ""); err != nil {
+		return nil, err
+	}
+	return slices.Clone(f.domains), nil
+}
+
+// Snapshot implements [directory.Snapshotter] in one call.
+func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (directory.Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpSnapshot, req.User); err != nil {
+		if ctx.Err() != nil {
+			return directory.Snapshot{}, err
+		}
+		// A fault fails every part, the way a denied $batch would.
+		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err}, nil
+	}
+	var s directory.Snapshot
+	if req.Domains {
+		s.Domains = slices.Clone(f.domains)
+	}
+	s.User, s.UserErr = f.user(req.User)
+	if s.UserErr != nil {
+		if req.RoleAssignments {
+			s.RoleAssignmentsErr = s.UserErr
+		}
+		if req.AuthenticationMethods {
+			s.AuthenticationMethodsErr = s.UserErr
+		}
+		return s, nil
+	}
+	if req.RoleAssignments {
+		s.RoleAssignments = f.roleAssignments(s.User.ID)
+	}
+	if req.AuthenticationMethods {
+		s.AuthenticationMethods, s.AuthenticationMethodsErr = f.methods(s.User.ID)
+	}
+	return s, nil
+}
+
+// CreateRoleAssignments implements [directory.RoleAssigner] in one call.
+func (f *Fake) CreateRoleAssignments(ctx context.Context, as []directory.RoleAssignment) []directory.RoleAssignmentResult {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]directory.RoleAssignmentResult, len(as))
+	object := ""
+	if len(as) > 0 {
+		object = as[0].PrincipalID
+	}
+	if err := f.begin(ctx, OpCreateRoleAssignments, object); err != nil {
+		for i, a := range as {
+			out[i] = directory.RoleAssignmentResult{Assignment: a, Err: err}
+		}
+		return out
+	}
+	for i, a := range as {
+		created, err := f.createRoleAssignment(a)
+		out[i] = directory.RoleAssignmentResult{Assignment: created, Err: err}
+	}
+	return out
+}
+
+// DeleteUserAndRoleAssignments implements [directory.UserDeleter] in one call.
+func (f *Fake) DeleteUserAndRoleAssignments(ctx context.Context, userID string, assignmentIDs []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.begin(ctx, OpDeleteUserAndRoleAssignments, userID); err != nil {
+		return err
+	}
+	for _, id := range assignmentIDs {
+		f.removeAssignment(id)
+	}
+	return f.deleteUser(userID)
+}
+
+// SignIn acts out the user's first interactive sign-in: the temporary
+// password is replaced by newPassword and lastPasswordChangeDateTime moves
+// to now.
+func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.lookup(userID)
+	if !ok {
+		return notFound("user", userID)
+	}
+	if !u.user.AccountEnabled {
+		return fmt.Errorf("directorytest: sign in %q: account is disabled: %w", userID, directory.ErrPermission)
+	}
+	if err := checkPassword(newPassword); err != nil {
+		return invalid("sign in %q: %v", userID, err)
+	}
+	if newPassword == u.password {
+		return invalid("sign in %q: the new password must differ from the old one", userID)
+	}
+	u.password = newPassword
+	u.user.LastPasswordChangeDateTime = f.timestamp()
+	if !u.user.LastPasswordChangeDateTime.After(u.user.CreatedDateTime) {
+		// Keep "changed after creation" observable on a frozen clock.
+		u.user.LastPasswordChangeDateTime = u.user.CreatedDateTime.Add(time.Second)
+	}
+	return nil
+}
+
+// RegisterMethod acts out the user registering an authentication method.
+func (f *Fake) RegisterMethod(ctx context.Context, userID string, t directory.MethodType, displayName string) (directory.AuthenticationMethod, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.lookup(userID)
+	if !ok {
+		return directory.AuthenticationMethod{}, notFound("user", userID)
+	}
+	if t == "" || t == directory.MethodPassword {
+		return directory.AuthenticationMethod{}, invalid("register method %q for %q: not a method a user registers", t, userID)
+	}
+	m := directory.AuthenticationMethod{ID: f.newID(kindMethod), Type: t, DisplayName: displayName}
+	u.methods = append(u.methods, m)
+	return m, nil
+}
+
+// SetAccountEnabled acts out an admin enabling or disabling the account.
+func (f *Fake) SetAccountEnabled(ctx context.Context, userID string, enabled bool) error {
+	return f.update(userID, func(u *directory.User) { u.AccountEnabled = enabled })
+}
+
+// SetUserType acts out an admin changing userType (directory.UserTypeMember
+// or directory.UserTypeGuest).
+func (f *Fake) SetUserType(ctx context.Context, userID, userType string) error {
+	if userType != directory.UserTypeMember && userType != directory.UserTypeGuest {
+		return invalid("set userType of %q: %q is not Member or Guest", userID, userType)
+	}
+	return f.update(userID, func(u *directory.User) { u.UserType = userType })
+}
+
+// SetOnPremisesSyncEnabled acts out Microsoft Entra Connect taking over the
+// account (synchronised from on-premises Active Directory).
+func (f *Fake) SetOnPremisesSyncEnabled(ctx context.Context, userID string, synced bool) error {
+	return f.update(userID, func(u *directory.User) { u.OnPremisesSyncEnabled = synced })
+}
+
+// SetUsageLocation acts out an admin changing the usage location.
+func (f *Fake) SetUsageLocation(ctx context.Context, userID, location string) error {
+	return f.update(userID, func(u *directory.User) { u.UsageLocation = location })
+}
+
+func (f *Fake) update(userID string, fn func(*directory.User)) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.lookup(userID)
+	if !ok {
+		return notFound("user", userID)
+	}
+	fn(&u.user)
+	return nil
+}
