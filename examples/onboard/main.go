@@ -1,0 +1,205 @@
+// Command onboard runs the whole customer-consent procedure offline, on an
+// embedded demo tenant: provision a Teams + Exchange service account, show
+// the plan and the result, verify it (fails: the password was not changed
+// and no MFA method is registered), act out the owner's first sign-in and
+// MFA registration, verify again (passes), show drift (a role added by hand)
+// being caught, and deprovision.
+//
+// It exits 0 only when every step behaved as expected.
+//
+//	go run ./examples/onboard [-show-password] [-json] [-v]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/examples/internal/demo"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "onboard:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	showPassword := fs.Bool("show-password", false, "print the temporary password instead of masking it")
+	asJSON := fs.Bool("json", false, "print verification reports as JSON")
+	verbose := fs.Bool("v", false, "log progress events to stderr")
+	upn := fs.String("upn", "svc-cloudhub@"+demo.Domain, "userPrincipalName of the service account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+
+	tenant := demo.NewTenant()
+	opts := tenant.ProvisionerOptions()
+	if *verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	prov := serviceaccount.New(tenant, opts)
+	ver := verify.New(tenant, &verify.Options{Now: tenant.Clock.Now})
+	out := &printer{w: stdout, json: *asJSON}
+
+	spec := serviceaccount.Spec{
+		UserPrincipalName: *upn,
+		DisplayName:       "Cloud User Hub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams, roles.Exchange},
+		Access:            roles.Admin,
+	}
+
+	out.step("1. Plan: what Provision would change in the customer's tenant")
+	plan, err := prov.Plan(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	out.text(plan.String())
+	if plan.Exists || len(plan.Changes) != 3 {
+		return fmt.Errorf("plan: want a new account with 2 roles, got %d change(s)", len(plan.Changes))
+	}
+
+	out.step("2. Provision: create the account and assign the roles")
+	res, err := prov.Provision(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("provision: %w", err)
+	}
+	out.text(res.String())
+	if *showPassword {
+		out.text(fmt.Sprintf("  temporary password (shown because of -show-password): %s\n", res.Password.Reveal()))
+	} else {
+		out.text("  (run with -show-password to print the temporary password)\n")
+	}
+	if !res.Created || len(res.Changes) != 3 {
+		return fmt.Errorf("provision: want a created account with 3 changes, got created=%v changes=%d", res.Created, len(res.Changes))
+	}
+	acct := res.Account
+
+	out.step("3. Verify before the owner has signed in: expected to fail")
+	rep, err := ver.Verify(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	out.report(rep)
+	if err := expectFailed(rep, verify.CheckPasswordChanged, verify.CheckMFARegistered); err != nil {
+		return fmt.Errorf("first verify: %w", err)
+	}
+
+	out.step("4. The owner signs in, changes the temporary password and registers Microsoft Authenticator")
+	tenant.Clock.Advance(2 * time.Hour)
+	if err := tenant.SignIn(ctx, acct.ID, "Owner-Chosen-Passphrase-2026!"); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	if _, err := tenant.RegisterMethod(ctx, acct.ID, directory.MethodMicrosoftAuthenticator, "Owner's phone"); err != nil {
+		return fmt.Errorf("register MFA: %w", err)
+	}
+	out.text("  done.\n")
+
+	out.step("5. Verify again: expected to pass")
+	rep, err = ver.Verify(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	out.report(rep)
+	if !rep.Passed() {
+		return errors.New("second verify: want a passing report")
+	}
+
+	out.step("6. Re-run Provision: the account is converged, nothing is written")
+	before := tenant.Writes()
+	res2, err := prov.Provision(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("re-provision: %w", err)
+	}
+	out.text(res2.String())
+	if n := tenant.Writes() - before; n != 0 || len(res2.Changes) != 0 {
+		return fmt.Errorf("re-provision: want no writes, got %d", n)
+	}
+
+	out.step("7. Drift: an admin adds Global Administrator by hand; Verify catches it")
+	ga, _ := roles.Lookup("Global Administrator")
+	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: acct.ID, RoleDefinitionID: ga.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
+		return fmt.Errorf("add role by hand: %w", err)
+	}
+	rep, err = ver.Verify(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	out.report(rep)
+	if err := expectFailed(rep, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm); err != nil {
+		return fmt.Errorf("drift verify: %w", err)
+	}
+
+	out.step("8. Deprovision: remove the roles and delete the account")
+	if err := prov.Deprovision(ctx, acct); err != nil {
+		return fmt.Errorf("deprovision: %w", err)
+	}
+	if err := prov.Deprovision(ctx, acct); err != nil {
+		return fmt.Errorf("deprovision again (must be a no-op): %w", err)
+	}
+	rep, err = ver.Verify(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	if c, _ := rep.Check(verify.CheckExists); c.Status != verify.StatusFail {
+		return errors.New("after deprovision: want account.exists to fail")
+	}
+	out.text(fmt.Sprintf("  %s is gone: %s\n", acct.UserPrincipalName, mustCheck(rep, verify.CheckExists).Evidence))
+
+	out.step("Onboarding walk-through behaved as expected.")
+	return nil
+}
+
+func mustCheck(r verify.Report, id string) verify.Check {
+	c, _ := r.Check(id)
+	return c
+}
+
+// expectFailed checks that exactly the given checks did not pass.
+func expectFailed(r verify.Report, ids ...string) error {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, c := range r.Checks {
+		if want[c.ID] == c.Passed() {
+			return fmt.Errorf("check %s is %s, not as expected", c.ID, c.Status)
+		}
+	}
+	return nil
+}
+
+type printer struct {
+	w    io.Writer
+	json bool
+}
+
+func (p *printer) step(s string) { fmt.Fprintf(p.w, "\n== %s\n", s) }
+func (p *printer) text(s string) { fmt.Fprint(p.w, s) }
+
+func (p *printer) report(r verify.Report) {
+	if !p.json {
+		fmt.Fprint(p.w, r.String())
+		return
+	}
+	enc := json.NewEncoder(p.w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(r)
+}

@@ -1,0 +1,115 @@
+package serviceaccount
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/roles"
+)
+
+// MarkerPrefix starts the employeeType of every account this SDK creates,
+// followed by a random nonce unique to the creating call, for example
+// "consent-sdk:4f1c9a0b2d7e". An account is managed by this SDK exactly when
+// its employeeType has this prefix: Provision converges it, Deprovision and
+// rollback may delete it. Any other account with the same UPN is a person's
+// or another tool's, and is refused with [ErrNotManaged] unless
+// [Spec.Adopt] is set. The nonce lets a call recognise its own create when
+// the service's answer was lost.
+const MarkerPrefix = "consent-sdk:"
+
+// IsManaged reports whether u was created by this SDK.
+func IsManaged(u directory.User) bool { return strings.HasPrefix(u.EmployeeType, MarkerPrefix) }
+
+// ErrNotManaged reports an existing account that this SDK did not create.
+// Errors that wrap it also satisfy errors.Is(err, directory.ErrExists).
+var ErrNotManaged = errors.New("serviceaccount: account exists and was not created by this SDK")
+
+// Account identifies a service account and the roles it should hold. It is
+// what [Provisioner.Provision] returns in [Result] and what
+// verify.Verifier checks; an account created by hand (as in the manual
+// procedure) is described the same way.
+type Account struct {
+	// ID is the account's object ID. Either ID or UserPrincipalName is
+	// required; with ID, reads cost one round trip.
+	ID                string `json:"id,omitempty"`
+	UserPrincipalName string `json:"userPrincipalName,omitempty"`
+	// Workloads and Access give the expected roles, as in Spec; Roles adds
+	// explicit ones by name or template ID.
+	Workloads []roles.Workload `json:"workloads,omitempty"`
+	Access    roles.Access     `json:"access"`
+	Roles     []string         `json:"roles,omitempty"`
+	// UsageLocation, when set, is the expected usage location.
+	UsageLocation string `json:"usageLocation,omitempty"`
+}
+
+// Key returns the ID when set, otherwise the UPN: the best key to read the
+// account with.
+func (a Account) Key() string {
+	if a.ID != "" {
+		return a.ID
+	}
+	return a.UserPrincipalName
+}
+
+// String names the account for messages.
+func (a Account) String() string {
+	switch {
+	case a.UserPrincipalName != "" && a.ID != "":
+		return fmt.Sprintf("%s (%s)", a.UserPrincipalName, a.ID)
+	case a.UserPrincipalName != "":
+		return a.UserPrincipalName
+	default:
+		return a.ID
+	}
+}
+
+// ExpectedRoles returns the roles the account should hold, sorted by name.
+func (a Account) ExpectedRoles() ([]roles.Role, error) {
+	return resolveRoles(a.Workloads, a.Access, a.Roles)
+}
+
+// Validate checks the account's fields without calling the directory.
+func (a Account) Validate() error {
+	var errs []error
+	if a.ID == "" && a.UserPrincipalName == "" {
+		errs = append(errs, fieldErr("Account", "", "needs an ID or a UserPrincipalName"))
+	}
+	if a.ID != "" && !isGUID(a.ID) {
+		errs = append(errs, fieldErr("ID", a.ID, "is not an object ID (a GUID)"))
+	}
+	if a.UserPrincipalName != "" && strings.ContainsFunc(a.UserPrincipalName, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		errs = append(errs, fieldErr("UserPrincipalName", a.UserPrincipalName, "contains control characters"))
+	}
+	if a.UsageLocation != "" {
+		if _, err := validateUsageLocation(a.UsageLocation); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if a.Access != roles.Admin && a.Access != roles.ReadOnly {
+		errs = append(errs, fieldErr("Access", fmt.Sprint(int(a.Access)), "must be roles.Admin or roles.ReadOnly"))
+	} else if _, err := a.ExpectedRoles(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

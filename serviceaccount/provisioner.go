@@ -1,0 +1,573 @@
+package serviceaccount
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/roles"
+)
+
+// Options configures a [Provisioner]. A nil *Options uses the defaults.
+type Options struct {
+	// Logger receives progress at info level and details at debug level.
+	// Secrets are never logged. Default: discard.
+	Logger *slog.Logger
+	// OnEvent, when set, is called synchronously for every step, so a UI
+	// can show progress during slow steps such as a replication wait.
+	OnEvent func(Event)
+	// ReplicationTimeout bounds the wait for a new account to become
+	// visible to role assignment (Entra ID's replication lag is typically
+	// 15-30 s, sometimes minutes). Default: 5 minutes.
+	ReplicationTimeout time.Duration
+	// PollInterval is the first wait between attempts; each later wait is
+	// 1.5 times longer, up to MaxPollInterval. Defaults: 250 ms and 5 s.
+	PollInterval    time.Duration
+	MaxPollInterval time.Duration
+	// RollbackTimeout bounds the cleanup after a failure, which runs even
+	// when the caller's context is done. Default: 2 minutes.
+	RollbackTimeout time.Duration
+	// Rand is the source of randomness for passwords and markers.
+	// Default: crypto/rand.Reader.
+	Rand io.Reader
+	// Sleep waits for d or until ctx is done (returning ctx.Err()); tests
+	// inject a fake clock here. Default: a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock used to measure waits. Default: time.Now.
+	Now func() time.Time
+}
+
+// EventKind names a step of a provisioning run.
+type EventKind string
+
+// Event kinds.
+const (
+	EventRead            EventKind = "read"
+	EventCreateUser      EventKind = "create-user"
+	EventAssignRoles     EventKind = "assign-roles"
+	EventReplicationWait EventKind = "replication-wait"
+	EventRollback        EventKind = "rollback"
+	EventDelete          EventKind = "delete"
+	EventDone            EventKind = "done"
+)
+
+// Event reports progress. It never carries a secret.
+type Event struct {
+	Kind              EventKind
+	UserPrincipalName string
+	Message           string
+	// Attempt, Elapsed and Wait describe a replication wait.
+	Attempt int
+	Elapsed time.Duration
+	Wait    time.Duration
+}
+
+// Provisioner creates, converges and removes customer-consent service
+// accounts in one directory. It is safe for concurrent use.
+type Provisioner struct {
+	dir  directory.Directory
+	opts Options
+}
+
+// New returns a Provisioner working on dir. opts may be nil.
+func New(dir directory.Directory, opts *Options) *Provisioner {
+	p := &Provisioner{dir: dir}
+	if opts != nil {
+		p.opts = *opts
+	}
+	o := &p.opts
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.ReplicationTimeout <= 0 {
+		o.ReplicationTimeout = 5 * time.Minute
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 250 * time.Millisecond
+	}
+	if o.MaxPollInterval <= 0 {
+		o.MaxPollInterval = 5 * time.Second
+	}
+	if o.MaxPollInterval < o.PollInterval {
+		o.MaxPollInterval = o.PollInterval
+	}
+	if o.RollbackTimeout <= 0 {
+		o.RollbackTimeout = 2 * time.Minute
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return p
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (p *Provisioner) emit(ctx context.Context, e Event) {
+	attrs := []slog.Attr{slog.String("upn", e.UserPrincipalName)}
+	if e.Kind == EventReplicationWait {
+		attrs = append(attrs, slog.Int("attempt", e.Attempt), slog.Duration("elapsed", e.Elapsed), slog.Duration("next", e.Wait))
+	}
+	p.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "serviceaccount: "+string(e.Kind)+": "+e.Message, attrs...)
+	if p.opts.OnEvent != nil {
+		p.opts.OnEvent(e)
+	}
+}
+
+// Error is returned by Provision, Plan and Deprovision when a step fails.
+// It unwraps to the cause, so errors.Is classifies it with the directory
+// sentinels (or the context's error), and says whether the account was left
+// in the directory.
+type Error struct {
+	// Op is "provision", "plan" or "deprovision".
+	Op string
+	// UserPrincipalName (or the object ID) of the account.
+	Account string
+	// Step is what was being done, such as `assign role "Teams Administrator"`.
+	Step string
+	Err  error
+	// Created reports that this call created the account before failing.
+	Created bool
+	// RolledBack reports that the account created by this call was
+	// deleted again; RollbackErr is why that failed, if it did.
+	RolledBack  bool
+	RollbackErr error
+	// AccountLeft reports that the account exists after the call (or may:
+	// see the message), and why.
+	AccountLeft bool
+	LeftReason  string
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("serviceaccount: %s %q: %s: %v", e.Op, e.Account, e.Step, e.Err)
+	switch {
+	case e.RolledBack:
+		s += "; the account created by this call was deleted (rolled back)"
+	case e.RollbackErr != nil:
+		s += fmt.Sprintf("; rollback failed, the account is left in place: %v", e.RollbackErr)
+	case e.AccountLeft && e.LeftReason != "":
+		s += "; the account is left in place: " + e.LeftReason
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Provision converges the directory to spec: an absent account is created
+// with a temporary password and given exactly the spec's roles; an account
+// this SDK created gets its missing roles; a re-run on a converged account
+// reads once and writes nothing. Roles the account holds beyond the spec are
+// reported in Result.Unexpected, not removed.
+//
+// The spec is validated before any directory call. If a step fails after
+// this call created the account, the account is deleted again (even if ctx
+// is done) unless spec.KeepOnFailure is set; the returned *Error says
+// whether that rollback succeeded.
+func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) {
+	n, err := spec.validate()
+	if err != nil {
+		return Result{}, err
+	}
+	upn := n.spec.UserPrincipalName
+	st, err := p.read(ctx, "provision", n)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{
+		Account: Account{
+			UserPrincipalName: upn, Workloads: slices.Clone(spec.Workloads), Access: spec.Access,
+			Roles: slices.Clone(spec.Roles), UsageLocation: n.spec.UsageLocation,
+		},
+		Unexpected: st.plan.Unexpected,
+		Warnings:   st.plan.Warnings,
+	}
+	user := st.user
+	if !st.plan.Exists {
+		user, res.Password, res.Created, err = p.create(ctx, n, &res)
+		if err != nil {
+			return Result{}, err
+		}
+	} else {
+		res.Adopted = !IsManaged(user)
+	}
+	res.User = user
+	res.Account.ID = user.ID
+	res.Account.UserPrincipalName = user.UserPrincipalName
+
+	var missing []roles.Role
+	for _, c := range st.plan.Changes {
+		if c.Action == ActionAssignRole {
+			r, _ := roles.Lookup(c.RoleID)
+			missing = append(missing, r)
+		}
+	}
+	created, err := p.assign(ctx, upn, user.ID, missing, &res)
+	if err != nil {
+		perr := &Error{Op: "provision", Account: upn, Err: err, Created: res.Created}
+		var se *stepError
+		if errors.As(err, &se) {
+			perr.Step, perr.Err = se.step, se.err
+		}
+		if res.Created {
+			p.rollback(ctx, n.spec, user, created, perr)
+		} else if len(created) > 0 {
+			perr.AccountLeft = true
+			perr.LeftReason = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
+		}
+		return Result{}, perr
+	}
+	p.emit(ctx, Event{Kind: EventDone, UserPrincipalName: upn, Message: fmt.Sprintf("%d change(s)", len(res.Changes))})
+	return res, nil
+}
+
+// state is what the single read found, with the plan derived from it.
+type state struct {
+	user directory.User
+	plan Plan
+}
+
+// read takes the one snapshot Provision and Plan need (user, its role
+// assignments, the tenant's domains) and derives the plan from it.
+func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state, error) {
+	upn := n.spec.UserPrincipalName
+	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
+	snap, err := directory.ReadSnapshot(ctx, p.dir, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true})
+	if err != nil {
+		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
+	}
+	pl := Plan{UserPrincipalName: upn, Roles: n.roles}
+	for _, r := range n.roles {
+		if r.Privileged {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("privileged role %s granted because AllowPrivileged is set", r.Name))
+		}
+	}
+	switch {
+	case snap.UserErr == nil:
+	case errors.Is(snap.UserErr, directory.ErrNotFound):
+		if snap.DomainsErr == nil {
+			if err := checkDomain(upn, snap.Domains); err != nil {
+				return state{}, err
+			}
+		} else {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("could not read the tenant's domains to check the UPN's domain (%v)", snap.DomainsErr))
+		}
+		pl.Changes = append(pl.Changes, Change{
+			Action: ActionCreateUser, Object: upn,
+			Detail: fmt.Sprintf("displayName %q, mailNickname %q, usageLocation %s, temporary password, must change at first sign-in",
+				n.spec.DisplayName, n.spec.MailNickname, n.spec.UsageLocation),
+		})
+		for _, r := range n.roles {
+			pl.Changes = append(pl.Changes, assignChange(r))
+		}
+		return state{plan: pl}, nil
+	default:
+		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: snap.UserErr}
+	}
+
+	u := snap.User
+	pl.Exists, pl.UserID = true, u.ID
+	if !IsManaged(u) && !n.spec.Adopt {
+		return state{}, &Error{Op: op, Account: upn, Step: "check ownership",
+			Err: fmt.Errorf("%w (employeeType %q has no %q marker; set Spec.Adopt to converge it anyway): %w", ErrNotManaged, u.EmployeeType, MarkerPrefix, directory.ErrExists)}
+	}
+	if !IsManaged(u) {
+		pl.Warnings = append(pl.Warnings, "adopting an account this SDK did not create (Spec.Adopt)")
+	}
+	if u.OnPremisesSyncEnabled {
+		pl.Warnings = append(pl.Warnings, "the account is synchronised from on-premises Active Directory; a service account should be cloud-only")
+	}
+	if snap.RoleAssignmentsErr != nil {
+		return state{}, &Error{Op: op, Account: upn, Step: "read role assignments", Err: snap.RoleAssignmentsErr}
+	}
+	held := map[string]bool{}
+	for _, a := range snap.RoleAssignments {
+		if a.DirectoryScopeID == directory.TenantScope {
+			held[strings.ToLower(a.RoleDefinitionID)] = true
+		}
+	}
+	want := map[string]bool{}
+	for _, r := range n.roles {
+		want[r.ID] = true
+		if !held[r.ID] {
+			pl.Changes = append(pl.Changes, assignChange(r))
+		}
+	}
+	for _, a := range snap.RoleAssignments {
+		id := strings.ToLower(a.RoleDefinitionID)
+		if want[id] && a.DirectoryScopeID == directory.TenantScope {
+			continue
+		}
+		r, ok := roles.Lookup(id)
+		if !ok {
+			r = roles.Role{ID: id, Name: "custom role " + id}
+		}
+		if a.DirectoryScopeID != directory.TenantScope {
+			r.Name += " at scope " + a.DirectoryScopeID
+		}
+		pl.Unexpected = append(pl.Unexpected, r)
+	}
+	if u.UsageLocation != n.spec.UsageLocation {
+		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
+	}
+	return state{user: u, plan: pl}, nil
+}
+
+func assignChange(r roles.Role) Change {
+	return Change{Action: ActionAssignRole, Object: r.Name, RoleID: r.ID, Scope: directory.TenantScope}
+}
+
+// Plan returns the changes Provision would make, without writing. It costs
+// one read of the directory.
+func (p *Provisioner) Plan(ctx context.Context, spec Spec) (Plan, error) {
+	n, err := spec.validate()
+	if err != nil {
+		return Plan{}, err
+	}
+	st, err := p.read(ctx, "plan", n)
+	if err != nil {
+		return Plan{}, err
+	}
+	return st.plan, nil
+}
+
+func (p *Provisioner) marker() (string, error) {
+	b := make([]byte, 6)
+	if _, err := io.ReadFull(p.opts.Rand, b); err != nil {
+		return "", fmt.Errorf("serviceaccount: generate marker: %w", err)
+	}
+	return MarkerPrefix + hex.EncodeToString(b), nil
+}
+
+// create creates the account. When the service's answer is lost, it reads
+// the account back and recognises its own create by the marker's nonce.
+func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (directory.User, directory.Password, bool, error) {
+	upn := n.spec.UserPrincipalName
+	fail := func(step string, err error) (directory.User, directory.Password, bool, error) {
+		return directory.User{}, directory.Password{}, false, &Error{Op: "provision", Account: upn, Step: step, Err: err}
+	}
+	pw := n.spec.Password
+	if pw.IsZero() {
+		var err error
+		if pw, err = generatePassword(p.opts.Rand); err != nil {
+			return fail("generate password", err)
+		}
+	}
+	mark, err := p.marker()
+	if err != nil {
+		return fail("generate marker", err)
+	}
+	p.emit(ctx, Event{Kind: EventCreateUser, UserPrincipalName: upn, Message: "creating the account"})
+	u, err := p.dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName:             upn,
+		DisplayName:                   n.spec.DisplayName,
+		MailNickname:                  n.spec.MailNickname,
+		UsageLocation:                 n.spec.UsageLocation,
+		EmployeeType:                  mark,
+		AccountEnabled:                true,
+		Password:                      pw,
+		ForceChangePasswordNextSignIn: true,
+	})
+	if err == nil {
+		res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
+		return u, pw, true, nil
+	}
+	if errors.Is(err, directory.ErrInvalid) || errors.Is(err, directory.ErrPermission) {
+		return fail("create user", err)
+	}
+	// The create failed, raced, or its answer was lost: look at what is
+	// there now. The read runs even if ctx is done, so that an account
+	// this call created is never left unrecognised.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opts.RollbackTimeout)
+	defer cancel()
+	got, rerr := p.dir.User(rctx, upn)
+	switch {
+	case rerr == nil && got.EmployeeType == mark:
+		// Ours: the create was applied and only the answer was lost.
+		p.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "serviceaccount: create-user: the answer was lost but the account was created", slog.String("upn", upn))
+		res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
+		if ctx.Err() != nil {
+			// Honour the cancellation, but do not leave the account
+			// behind with a password nobody will receive.
+			perr := &Error{Op: "provision", Account: upn, Step: "create user", Err: ctx.Err(), Created: true}
+			p.rollback(ctx, n.spec, got, nil, perr)
+			return directory.User{}, directory.Password{}, false, perr
+		}
+		return got, pw, true, nil
+	case rerr == nil && errors.Is(err, directory.ErrExists) && (IsManaged(got) || n.spec.Adopt):
+		// Created concurrently by another run: converge it, password
+		// unknown to this call.
+		res.Warnings = append(res.Warnings, "the account was created concurrently by another run; its temporary password is not known to this call")
+		res.Adopted = !IsManaged(got)
+		return got, directory.Password{}, false, nil
+	case rerr == nil && errors.Is(err, directory.ErrExists):
+		return fail("create user", fmt.Errorf("%w (employeeType %q): %w", ErrNotManaged, got.EmployeeType, err))
+	case errors.Is(rerr, directory.ErrNotFound):
+		return fail("create user", err)
+	default:
+		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, AccountLeft: true,
+			LeftReason: fmt.Sprintf("the create's outcome is unknown and reading it back failed (%v); re-run Provision: it recognises the account by its %q marker", rerr, MarkerPrefix)}
+		return directory.User{}, directory.Password{}, false, e
+	}
+}
+
+// stepError names the step an assignment failure happened in.
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + ": " + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// assign creates the missing role assignments in as few calls as the
+// directory allows, waiting out replication lag: a principal the directory
+// does not know yet (ErrNotFound) is retried with backoff until
+// ReplicationTimeout. An assignment that already exists counts as done. It
+// returns the assignments it created.
+func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []roles.Role, res *Result) ([]directory.RoleAssignment, error) {
+	if len(missing) == 0 {
+		return nil, nil
+	}
+	byID := map[string]roles.Role{}
+	pending := make([]directory.RoleAssignment, len(missing))
+	for i, r := range missing {
+		byID[r.ID] = r
+		pending[i] = directory.RoleAssignment{PrincipalID: userID, RoleDefinitionID: r.ID, DirectoryScopeID: directory.TenantScope}
+	}
+	var created []directory.RoleAssignment
+	start := p.opts.Now()
+	wait := p.opts.PollInterval
+	for attempt := 1; ; attempt++ {
+		p.emit(ctx, Event{Kind: EventAssignRoles, UserPrincipalName: upn, Message: fmt.Sprintf("assigning %d role(s)", len(pending)), Attempt: attempt})
+		results := directory.CreateRoleAssignments(ctx, p.dir, pending)
+		var retry []directory.RoleAssignment
+		var lastNotFound error
+		for _, r := range results {
+			role := byID[r.Assignment.RoleDefinitionID]
+			switch {
+			case r.Err == nil:
+				created = append(created, r.Assignment)
+				res.Changes = append(res.Changes, assignChange(role))
+			case errors.Is(r.Err, directory.ErrExists):
+				// Assigned already (by an earlier attempt whose answer was lost, or concurrently).
+			case errors.Is(r.Err, directory.ErrNotFound) && ctx.Err() == nil:
+				retry = append(retry, r.Assignment)
+				lastNotFound = r.Err
+			default:
+				return created, &stepError{step: fmt.Sprintf("assign role %q", role.Name), err: r.Err}
+			}
+		}
+		if len(retry) == 0 {
+			return created, nil
+		}
+		pending = retry
+		elapsed := p.opts.Now().Sub(start)
+		if elapsed+wait > p.opts.ReplicationTimeout {
+			return created, &stepError{
+				step: fmt.Sprintf("assign role %q", byID[retry[0].RoleDefinitionID].Name),
+				err:  fmt.Errorf("the new account was still unknown to role assignment after %v (replication lag; Options.ReplicationTimeout): %w", elapsed.Round(time.Millisecond), lastNotFound),
+			}
+		}
+		p.emit(ctx, Event{Kind: EventReplicationWait, UserPrincipalName: upn,
+			Message: "waiting for the new account to replicate", Attempt: attempt, Elapsed: elapsed, Wait: wait})
+		if err := p.opts.Sleep(ctx, wait); err != nil {
+			return created, &stepError{step: "wait for replication", err: err}
+		}
+		wait = min(wait*3/2, p.opts.MaxPollInterval)
+	}
+}
+
+// rollback deletes an account this call created, even if ctx is done,
+// and records the outcome in perr.
+func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User, created []directory.RoleAssignment, perr *Error) {
+	perr.Created = true
+	if spec.KeepOnFailure {
+		perr.AccountLeft = true
+		perr.LeftReason = fmt.Sprintf("Spec.KeepOnFailure is set; the account %s (%s) exists with a temporary password this call did not return", u.UserPrincipalName, u.ID)
+		return
+	}
+	p.emit(ctx, Event{Kind: EventRollback, UserPrincipalName: u.UserPrincipalName, Message: "deleting the account this call created"})
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opts.RollbackTimeout)
+	defer cancel()
+	ids := make([]string, len(created))
+	for i, a := range created {
+		ids[i] = a.ID
+	}
+	err := directory.DeleteUserAndRoleAssignments(rctx, p.dir, u.ID, ids)
+	if err == nil || errors.Is(err, directory.ErrNotFound) {
+		perr.RolledBack = true
+		return
+	}
+	perr.RollbackErr = err
+	perr.AccountLeft = true
+}
+
+// Deprovision removes the account's role assignments and deletes it. It is
+// idempotent: an account that does not exist is not an error. It refuses
+// (with [ErrNotManaged]) an account this SDK did not create.
+func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
+	if acct.ID == "" && acct.UserPrincipalName == "" {
+		return fieldErr("Account", "", "needs an ID or a UserPrincipalName")
+	}
+	if acct.ID != "" && !isGUID(acct.ID) {
+		return fieldErr("ID", acct.ID, "is not an object ID (a GUID)")
+	}
+	name := acct.String()
+	fail := func(step string, err error) error {
+		return &Error{Op: "deprovision", Account: name, Step: step, Err: err}
+	}
+	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: name, Message: "reading the account and its roles"})
+	snap, err := directory.ReadSnapshot(ctx, p.dir, directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true})
+	if err != nil {
+		return fail("read account", err)
+	}
+	if errors.Is(snap.UserErr, directory.ErrNotFound) {
+		return nil
+	}
+	if snap.UserErr != nil {
+		return fail("read account", snap.UserErr)
+	}
+	u := snap.User
+	if acct.UserPrincipalName != "" && !strings.EqualFold(u.UserPrincipalName, acct.UserPrincipalName) {
+		return fail("check identity", fmt.Errorf("object %s has userPrincipalName %q, not %q: %w", u.ID, u.UserPrincipalName, acct.UserPrincipalName, directory.ErrInvalid))
+	}
+	if !IsManaged(u) {
+		return fail("check ownership", fmt.Errorf("%w (employeeType %q); delete it by hand if that is really meant: %w", ErrNotManaged, u.EmployeeType, directory.ErrPermission))
+	}
+	if snap.RoleAssignmentsErr != nil {
+		return fail("read role assignments", snap.RoleAssignmentsErr)
+	}
+	ids := make([]string, len(snap.RoleAssignments))
+	for i, a := range snap.RoleAssignments {
+		ids[i] = a.ID
+	}
+	p.emit(ctx, Event{Kind: EventDelete, UserPrincipalName: name, Message: fmt.Sprintf("removing %d role assignment(s) and the account", len(ids))})
+	err = directory.DeleteUserAndRoleAssignments(ctx, p.dir, u.ID, ids)
+	if err != nil && !errors.Is(err, directory.ErrNotFound) {
+		return fail("delete account", err)
+	}
+	return nil
+}

@@ -1,0 +1,35 @@
+// Package verify checks a customer-consent service account: the account
+// the customer created (by hand, or with package serviceaccount) for the
+// partner's tool, before the partner onboards the tenant.
+//
+// # Rules
+//
+// [Verifier.Verify] returns a [Report] with one [Check] per rule, each with
+// a stable ID, a status, the evidence and a remediation a person can follow:
+//
+//   - account.exists: the user exists.
+//   - account.enabled: accountEnabled is true.
+//   - account.member: userType is Member, not Guest.
+//   - account.cloud-only: not synchronised from on-premises (onPremisesSyncEnabled).
+//   - account.usage-location: usageLocation is set, and equals the expected one when given.
+//   - password.changed: lastPasswordChangeDateTime is later than createdDateTime: the first sign-in replaced the temporary password.
+//   - mfa.registered: at least one authentication method other than password, temporary access pass and email.
+//   - roles.assigned: every expected role is assigned at tenant scope "/".
+//   - roles.least-privilege: no role assignment beyond the expected ones, at any scope.
+//   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged (a louder, critical finding).
+//   - roles.privileged-expected: a warning when the expected roles include privileged ones.
+//
+// # Drift is data
+//
+// A disabled account or an extra role is a failed check, not an error.
+// Verify's error means only that nothing could be checked. A fact that
+// could not be read (for example authentication methods, when the credential
+// lacks UserAuthenticationMethod.Read.All) makes its checks unknown, with a
+// remediation that names the missing permission; an unknown check never
+// passes, so [Report.Passed] is false.
+//
+// # Output
+//
+// A Report marshals to JSON with stable field names and prints as a table
+// with [Report.String].
+package verify
