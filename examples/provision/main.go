@@ -1,0 +1,137 @@
+// Command provision creates (or converges) a customer-consent service
+// account and prints the plan and the result.
+//
+// Without -tenant it runs on the embedded demo tenant:
+//
+//	go run ./examples/provision -upn svc-cloudhub@contoso.onmicrosoft.com -workloads teams,exchange
+//	go run ./examples/provision -workloads exchange -read-only -allow-privileged -json
+//
+// With -tenant it works on a real tenant through Microsoft Graph (see
+// -auth and the README's permission table).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/cloudhub/consent/examples/internal/cli"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var tf cli.TenantFlags
+	tf.Register(fs)
+	upn := fs.String("upn", "svc-cloudhub@"+cli.DemoDomain, "userPrincipalName of the service account")
+	displayName := fs.String("display-name", "Cloud User Hub service account", "display name")
+	usage := fs.String("usage-location", "AU", "usage location (ISO 3166-1 alpha-2)")
+	workloads := fs.String("workloads", "teams", "comma-separated workloads (see go run ./examples/roles)")
+	readOnly := fs.Bool("read-only", false, "use the workloads' read-only roles")
+	extra := fs.String("roles", "", "comma-separated extra roles, by name or template ID")
+	allowPriv := fs.Bool("allow-privileged", false, "allow roles Microsoft marks privileged")
+	adopt := fs.Bool("adopt", false, "converge an existing account this SDK did not create")
+	planOnly := fs.Bool("plan", false, "only show what would change")
+	asJSON := fs.Bool("json", false, "print machine-readable JSON")
+	showPassword := fs.Bool("show-password", false, "print the temporary password (only on a terminal you trust)")
+	verbose := fs.Bool("v", false, "log progress to stderr")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ws, err := roles.ParseWorkloads(*workloads)
+	if err != nil {
+		fmt.Fprintln(stderr, "provision: -workloads:", err)
+		return 2
+	}
+	access := roles.Admin
+	if *readOnly {
+		access = roles.ReadOnly
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	t, err := tf.Open(ctx, logger, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "provision:", err)
+		return 2
+	}
+	opts := t.ProvisionerOptions
+	opts.Logger = logger
+	prov := serviceaccount.New(t.Directory, &opts)
+	spec := serviceaccount.Spec{
+		UserPrincipalName: *upn, DisplayName: *displayName, UsageLocation: *usage,
+		Workloads: ws, Access: access, Roles: splitList(*extra),
+		AllowPrivileged: *allowPriv, Adopt: *adopt,
+	}
+	if *planOnly {
+		plan, err := prov.Plan(ctx, spec)
+		if err != nil {
+			fmt.Fprintln(stderr, "provision:", err)
+			return 1
+		}
+		if *asJSON {
+			return printJSON(stdout, stderr, plan)
+		}
+		fmt.Fprint(stdout, plan)
+		return 0
+	}
+	res, err := prov.Provision(ctx, spec)
+	if err != nil {
+		fmt.Fprintln(stderr, "provision:", err)
+		var fe *serviceaccount.FieldError
+		if errors.As(err, &fe) {
+			return 2
+		}
+		return 1
+	}
+	if *asJSON {
+		out := struct {
+			serviceaccount.Result
+			Password string `json:"password,omitempty"`
+		}{Result: res}
+		if *showPassword {
+			out.Password = res.Password.Reveal()
+		} else if !res.Password.IsZero() {
+			out.Password = res.Password.String()
+		}
+		return printJSON(stdout, stderr, out)
+	}
+	fmt.Fprint(stdout, res)
+	if *showPassword && !res.Password.IsZero() {
+		fmt.Fprintf(stdout, "  temporary password: %s\n", res.Password.Reveal())
+	}
+	return 0
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func printJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintln(stderr, "provision:", err)
+		return 1
+	}
+	return 0
+}
