@@ -188,7 +188,8 @@ const (
 func (f *Fake) timestamp() time.Time { return f.now().UTC().Truncate(time.Second) }
 
 func (f *Fake) lookup(idOrUPN string) (*fakeUser, bool) {
-	if u, ok := f.users[idOrUPN]; ok {
+	// Object IDs are GUIDs, which Entra compares case-insensitively.
+	if u, ok := f.users[strings.ToLower(idOrUPN)]; ok {
 		return u, true
 	}
 	if id, ok := f.upns[strings.ToLower(idOrUPN)]; ok {
@@ -518,7 +519,8 @@ func (f *Fake) DeleteUserAndRoleAssignments(ctx context.Context, userID string, 
 
 // SignIn acts out the user's first interactive sign-in: the temporary
 // password is replaced by newPassword and lastPasswordChangeDateTime moves
-// to now.
+// to now, or to one minute after creation if the clock has not moved that
+// far.
 func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -537,9 +539,11 @@ func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
 	}
 	u.password = newPassword
 	u.user.LastPasswordChangeDateTime = f.timestamp()
-	if !u.user.LastPasswordChangeDateTime.After(u.user.CreatedDateTime) {
-		// Keep "changed after creation" observable on a frozen clock.
-		u.user.LastPasswordChangeDateTime = u.user.CreatedDateTime.Add(time.Second)
+	if min := u.user.CreatedDateTime.Add(time.Minute); u.user.LastPasswordChangeDateTime.Before(min) {
+		// Keep "changed after creation" observable on a clock that has
+		// not moved: a real first sign-in is never within a minute of the
+		// password being set.
+		u.user.LastPasswordChangeDateTime = min
 	}
 	return nil
 }

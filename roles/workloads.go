@@ -29,6 +29,25 @@ func (a Access) String() string {
 	return fmt.Sprintf("Access(%d)", int(a))
 }
 
+// MarshalText encodes the level as "admin" or "read-only", so it reads
+// well in JSON.
+func (a Access) MarshalText() ([]byte, error) {
+	if a != Admin && a != ReadOnly {
+		return nil, fmt.Errorf("roles: invalid access level %d", int(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText decodes what MarshalText encodes (see [ParseAccess]).
+func (a *Access) UnmarshalText(b []byte) error {
+	v, err := ParseAccess(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
+
 // ParseAccess parses "admin" or "read-only", ignoring case and surrounding
 // space.
 func ParseAccess(s string) (Access, error) {

@@ -6,7 +6,11 @@ import (
 	"text/tabwriter"
 )
 
-// String renders the report as a table a person can read.
+// String renders the report as a table a person can read: a header with
+// the verdict, one row per check, then what to do about each check that did
+// not pass ("To fix:") and about each warning ("Warnings:"). Checks that
+// share a remediation (for example the role checks, when role assignments
+// could not be read) share one line.
 func (r Report) String() string {
 	var b strings.Builder
 	verdict := "PASSED"
@@ -20,16 +24,30 @@ func (r Report) String() string {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(string(c.Status)), c.ID, c.Evidence)
 	}
 	_ = tw.Flush()
-	first := true
-	for _, c := range r.Checks {
-		if c.Remediation == "" || c.Status == StatusPass {
+	writeRemediations(&b, "To fix:", r.Checks, func(c Check) bool { return !c.Passed() })
+	writeRemediations(&b, "Warnings:", r.Checks, func(c Check) bool { return c.Status == StatusWarn })
+	return b.String()
+}
+
+// writeRemediations writes a section with the remediations of the checks
+// selected by include, one line per distinct remediation, in check order.
+func writeRemediations(b *strings.Builder, heading string, checks []Check, include func(Check) bool) {
+	var texts []string
+	ids := map[string][]string{}
+	for _, c := range checks {
+		if !include(c) || c.Remediation == "" {
 			continue
 		}
-		if first {
-			b.WriteString("\nTo fix:\n")
-			first = false
+		if _, seen := ids[c.Remediation]; !seen {
+			texts = append(texts, c.Remediation)
 		}
-		fmt.Fprintf(&b, "  - %s: %s\n", c.ID, c.Remediation)
+		ids[c.Remediation] = append(ids[c.Remediation], c.ID)
 	}
-	return b.String()
+	if len(texts) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", heading)
+	for _, t := range texts {
+		fmt.Fprintf(b, "  - %s: %s\n", strings.Join(ids[t], ", "), t)
+	}
 }

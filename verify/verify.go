@@ -59,7 +59,7 @@ type Check struct {
 	// Evidence is what was observed.
 	Evidence string `json:"evidence"`
 	// Remediation says what a person can do about a check that did not
-	// pass; empty when it passed.
+	// pass, or about a warning; empty when the status is StatusPass.
 	Remediation string `json:"remediation,omitempty"`
 }
 
@@ -143,7 +143,9 @@ func New(dir directory.Directory, opts *Options) *Verifier {
 	return v
 }
 
-// Error is returned when Verify could not check the account at all.
+// Error is returned when Verify could not read the account at all (the
+// directory failed or the context ended). An invalid Account is reported
+// before any read, with a *serviceaccount.FieldError.
 type Error struct {
 	Account string
 	Err     error
@@ -177,11 +179,14 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	rep := Report{Account: acct, CheckedAt: v.opts.Now().UTC()}
 	switch {
 	case errors.Is(snap.UserErr, directory.ErrNotFound):
-		rep.Checks = append(rep.Checks, Check{ID: CheckExists, Title: "Account exists", Status: StatusFail, Severity: SeverityCritical,
-			Evidence:    fmt.Sprintf("no user %q in the tenant", acct.Key()),
-			Remediation: "Create the service account (serviceaccount.Provisioner.Provision, or Users > New user in the Microsoft Entra admin center), then verify again."})
+		rep.Checks = append(rep.Checks, fail(CheckExists, fmt.Sprintf("no user %q in the tenant", acct.Key()),
+			"Create the service account (serviceaccount.Provisioner.Provision, or Users > New user in the Microsoft Entra admin center), then verify again."))
 		for _, id := range []string{CheckEnabled, CheckMember, CheckCloudOnly, CheckUsageLocation, CheckPasswordChanged, CheckMFARegistered, CheckRolesAssigned, CheckLeastPrivilege, CheckNoUnexpectedPrivAdm} {
-			rep.Checks = append(rep.Checks, Check{ID: id, Title: titles[id], Status: StatusUnknown, Severity: SeverityInfo, Evidence: "the account does not exist"})
+			rep.Checks = append(rep.Checks, unknown(id, "the account does not exist",
+				"Create the account first (see account.exists), then verify again."))
+		}
+		if c, ok := privilegedExpectedCheck(expected); ok {
+			rep.Checks = append(rep.Checks, c)
 		}
 		return rep, nil
 	case snap.UserErr != nil:
@@ -197,8 +202,8 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	if rep.Account.UserPrincipalName == "" {
 		rep.Account.UserPrincipalName = u.UserPrincipalName
 	}
-	rep.Checks = append(rep.Checks, Check{ID: CheckExists, Title: titles[CheckExists], Status: StatusPass, Severity: SeverityCritical,
-		Evidence: fmt.Sprintf("user %s (%s), created %s", u.UserPrincipalName, u.ID, u.CreatedDateTime.UTC().Format(time.RFC3339))})
+	rep.Checks = append(rep.Checks, pass(CheckExists,
+		fmt.Sprintf("user %s (%s), created %s", u.UserPrincipalName, u.ID, u.CreatedDateTime.UTC().Format(time.RFC3339))))
 	rep.Checks = append(rep.Checks, v.userChecks(acct, u)...)
 	rep.Checks = append(rep.Checks, mfaCheck(snap))
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap)...)
@@ -220,59 +225,77 @@ var titles = map[string]string{
 	CheckPrivilegedExpected:  "Privileged roles were asked for",
 }
 
-func pass(id string, sev Severity, evidence string) Check {
-	return Check{ID: id, Title: titles[id], Status: StatusPass, Severity: sev, Evidence: evidence}
+// severities are the rules' severities: a rule's severity does not depend
+// on its outcome.
+var severities = map[string]Severity{
+	CheckExists:              SeverityCritical,
+	CheckEnabled:             SeverityHigh,
+	CheckMember:              SeverityHigh,
+	CheckCloudOnly:           SeverityHigh,
+	CheckUsageLocation:       SeverityInfo,
+	CheckPasswordChanged:     SeverityHigh,
+	CheckMFARegistered:       SeverityHigh,
+	CheckRolesAssigned:       SeverityHigh,
+	CheckLeastPrivilege:      SeverityHigh,
+	CheckNoUnexpectedPrivAdm: SeverityCritical,
+	CheckPrivilegedExpected:  SeverityHigh,
 }
 
-func fail(id string, sev Severity, evidence, remediation string) Check {
-	return Check{ID: id, Title: titles[id], Status: StatusFail, Severity: sev, Evidence: evidence, Remediation: remediation}
+func check(id string, st Status, evidence, remediation string) Check {
+	return Check{ID: id, Title: titles[id], Status: st, Severity: severities[id], Evidence: evidence, Remediation: remediation}
 }
 
-func unknown(id string, sev Severity, evidence, remediation string) Check {
-	return Check{ID: id, Title: titles[id], Status: StatusUnknown, Severity: sev, Evidence: evidence, Remediation: remediation}
+func pass(id, evidence string) Check { return check(id, StatusPass, evidence, "") }
+
+func fail(id, evidence, remediation string) Check {
+	return check(id, StatusFail, evidence, remediation)
+}
+
+func unknown(id, evidence, remediation string) Check {
+	return check(id, StatusUnknown, evidence, remediation)
 }
 
 func (v *Verifier) userChecks(acct serviceaccount.Account, u directory.User) []Check {
 	var cs []Check
 	if u.AccountEnabled {
-		cs = append(cs, pass(CheckEnabled, SeverityHigh, "accountEnabled is true"))
+		cs = append(cs, pass(CheckEnabled, "accountEnabled is true"))
 	} else {
-		cs = append(cs, fail(CheckEnabled, SeverityHigh, "accountEnabled is false: the account cannot sign in",
+		cs = append(cs, fail(CheckEnabled, "accountEnabled is false: the account cannot sign in",
 			"In the Microsoft Entra admin center, open Users > the account > Edit properties > Settings, and tick Account enabled."))
 	}
 	if u.UserType == directory.UserTypeMember {
-		cs = append(cs, pass(CheckMember, SeverityHigh, "userType is Member"))
+		cs = append(cs, pass(CheckMember, "userType is Member"))
 	} else {
-		cs = append(cs, fail(CheckMember, SeverityHigh, fmt.Sprintf("userType is %q", u.UserType),
+		cs = append(cs, fail(CheckMember, fmt.Sprintf("userType is %q", u.UserType),
 			"Use a member account created in the customer's own tenant, not an invited guest: delete it and provision a new one."))
 	}
 	if !u.OnPremisesSyncEnabled {
-		cs = append(cs, pass(CheckCloudOnly, SeverityHigh, "onPremisesSyncEnabled is not set"))
+		cs = append(cs, pass(CheckCloudOnly, "onPremisesSyncEnabled is not set"))
 	} else {
-		cs = append(cs, fail(CheckCloudOnly, SeverityHigh, "onPremisesSyncEnabled is true: the account is synchronised from on-premises Active Directory",
+		cs = append(cs, fail(CheckCloudOnly, "onPremisesSyncEnabled is true: the account is synchronised from on-premises Active Directory",
 			"Use a cloud-only account (created in Microsoft Entra ID, outside the sync scope of Microsoft Entra Connect), so on-premises changes cannot alter it."))
 	}
 	want := strings.ToUpper(acct.UsageLocation)
 	switch {
 	case u.UsageLocation == "":
-		cs = append(cs, fail(CheckUsageLocation, SeverityInfo, "usageLocation is not set",
+		cs = append(cs, fail(CheckUsageLocation, "usageLocation is not set",
 			"Set the usage location: Users > the account > Edit properties > Settings > Usage location."))
 	case want != "" && !strings.EqualFold(u.UsageLocation, want):
-		cs = append(cs, fail(CheckUsageLocation, SeverityInfo, fmt.Sprintf("usageLocation is %q, expected %q", u.UsageLocation, want),
+		cs = append(cs, fail(CheckUsageLocation, fmt.Sprintf("usageLocation is %q, expected %q", u.UsageLocation, want),
 			fmt.Sprintf("Change the usage location to %s: Users > the account > Edit properties > Settings.", want)))
 	default:
-		cs = append(cs, pass(CheckUsageLocation, SeverityInfo, fmt.Sprintf("usageLocation is %q", u.UsageLocation)))
+		cs = append(cs, pass(CheckUsageLocation, fmt.Sprintf("usageLocation is %q", u.UsageLocation)))
 	}
 	created, changed := u.CreatedDateTime, u.LastPasswordChangeDateTime
 	switch {
 	case changed.IsZero() || created.IsZero():
-		cs = append(cs, unknown(CheckPasswordChanged, SeverityHigh, "createdDateTime or lastPasswordChangeDateTime was not returned",
+		cs = append(cs, unknown(CheckPasswordChanged, "createdDateTime or lastPasswordChangeDateTime was not returned",
 			"Grant User.Read.All (or Directory.Read.All) so the timestamps can be read."))
 	case changed.Sub(created) > v.opts.PasswordChangeTolerance:
-		cs = append(cs, pass(CheckPasswordChanged, SeverityHigh, fmt.Sprintf("password last changed %s, created %s",
+		cs = append(cs, pass(CheckPasswordChanged, fmt.Sprintf("password last changed %s, created %s",
 			changed.UTC().Format(time.RFC3339), created.UTC().Format(time.RFC3339))))
 	default:
-		cs = append(cs, fail(CheckPasswordChanged, SeverityHigh, fmt.Sprintf("password last changed %s, at creation (%s): the account has not signed in yet",
+		cs = append(cs, fail(CheckPasswordChanged, fmt.Sprintf("password last changed %s, at creation (%s): the account has not signed in yet",
 			changed.UTC().Format(time.RFC3339), created.UTC().Format(time.RFC3339)),
 			"Sign in once as the service account (https://entra.microsoft.com) and change the temporary password when prompted."))
 	}
@@ -292,7 +315,7 @@ func countsAsMFA(t directory.MethodType) bool {
 
 func mfaCheck(snap directory.Snapshot) Check {
 	if err := snap.AuthenticationMethodsErr; err != nil {
-		return unknown(CheckMFARegistered, SeverityHigh, fmt.Sprintf("authentication methods could not be read: %v", err),
+		return unknown(CheckMFARegistered, fmt.Sprintf("authentication methods could not be read: %v", err),
 			permissionHint(err, "UserAuthenticationMethod.Read.All (application) or UserAuthenticationMethod.Read.All with the Authentication Administrator or Privileged Authentication Administrator role (delegated)"))
 	}
 	var strong, all []string
@@ -302,11 +325,14 @@ func mfaCheck(snap directory.Snapshot) Check {
 			strong = append(strong, string(m.Type))
 		}
 	}
-	if len(strong) > 0 {
-		return pass(CheckMFARegistered, SeverityHigh, "registered: "+strings.Join(all, ", "))
+	const remediation = "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
+	switch {
+	case len(strong) > 0:
+		return pass(CheckMFARegistered, "registered: "+strings.Join(all, ", "))
+	case len(all) == 0:
+		return fail(CheckMFARegistered, "no authentication method registered", remediation)
 	}
-	return fail(CheckMFARegistered, SeverityHigh, "registered: "+strings.Join(all, ", ")+" (none is a second factor)",
-		"Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo).")
+	return fail(CheckMFARegistered, "registered: "+strings.Join(all, ", ")+" (none is a second factor)", remediation)
 }
 
 func permissionHint(err error, permission string) string {
@@ -318,28 +344,36 @@ func permissionHint(err error, permission string) string {
 
 func roleChecks(expected []roles.Role, snap directory.Snapshot) []Check {
 	var cs []Check
-	var privExpected []string
-	for _, r := range expected {
-		if r.Privileged {
-			privExpected = append(privExpected, r.Name)
-		}
-	}
 	if err := snap.RoleAssignmentsErr; err != nil {
 		hint := permissionHint(err, "RoleManagement.Read.Directory")
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
 		cs = append(cs,
-			unknown(CheckRolesAssigned, SeverityHigh, ev, hint),
-			unknown(CheckLeastPrivilege, SeverityHigh, ev, hint),
-			unknown(CheckNoUnexpectedPrivAdm, SeverityCritical, ev, hint))
+			unknown(CheckRolesAssigned, ev, hint),
+			unknown(CheckLeastPrivilege, ev, hint),
+			unknown(CheckNoUnexpectedPrivAdm, ev, hint))
 	} else {
 		cs = append(cs, assignedChecks(expected, snap.RoleAssignments)...)
 	}
-	if len(privExpected) > 0 {
-		cs = append(cs, Check{ID: CheckPrivilegedExpected, Title: titles[CheckPrivilegedExpected], Status: StatusWarn, Severity: SeverityHigh,
-			Evidence:    "expected privileged role(s): " + strings.Join(privExpected, ", "),
-			Remediation: "Privileged roles were explicitly allowed. Prefer a less privileged role where the workload allows it, and review this account regularly."})
+	if c, ok := privilegedExpectedCheck(expected); ok {
+		cs = append(cs, c)
 	}
 	return cs
+}
+
+// privilegedExpectedCheck returns the warning for expected privileged roles,
+// if any. It rests on the Account alone, not on what the directory holds.
+func privilegedExpectedCheck(expected []roles.Role) (Check, bool) {
+	var names []string
+	for _, r := range expected {
+		if r.Privileged {
+			names = append(names, r.Name)
+		}
+	}
+	if len(names) == 0 {
+		return Check{}, false
+	}
+	return check(CheckPrivilegedExpected, StatusWarn, "expected privileged role(s): "+strings.Join(names, ", "),
+		"Privileged roles were explicitly allowed. Prefer a less privileged role where the workload allows it, and review this account regularly."), true
 }
 
 func roleName(id string) (roles.Role, string) {
@@ -369,11 +403,11 @@ func assignedChecks(expected []roles.Role, as []directory.RoleAssignment) []Chec
 	var cs []Check
 	switch {
 	case len(expected) == 0:
-		cs = append(cs, pass(CheckRolesAssigned, SeverityHigh, "no role is expected"))
+		cs = append(cs, pass(CheckRolesAssigned, "no role is expected"))
 	case len(missing) == 0:
-		cs = append(cs, pass(CheckRolesAssigned, SeverityHigh, "assigned at /: "+strings.Join(held, ", ")))
+		cs = append(cs, pass(CheckRolesAssigned, "assigned at /: "+strings.Join(held, ", ")))
 	default:
-		cs = append(cs, fail(CheckRolesAssigned, SeverityHigh, "missing at tenant scope /: "+strings.Join(missing, ", "),
+		cs = append(cs, fail(CheckRolesAssigned, "missing at tenant scope /: "+strings.Join(missing, ", "),
 			"Assign the missing role(s) at directory scope: Users > the account > Assigned roles > Add assignments (or re-run Provision)."))
 	}
 	var extra, extraPriv []string
@@ -391,15 +425,15 @@ func assignedChecks(expected []roles.Role, as []directory.RoleAssignment) []Chec
 		}
 	}
 	if len(extra) == 0 {
-		cs = append(cs, pass(CheckLeastPrivilege, SeverityHigh, fmt.Sprintf("%d role assignment(s), all expected", len(as))))
+		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(as))))
 	} else {
-		cs = append(cs, fail(CheckLeastPrivilege, SeverityHigh, "unexpected: "+strings.Join(extra, "; "),
+		cs = append(cs, fail(CheckLeastPrivilege, "unexpected: "+strings.Join(extra, "; "),
 			"Remove the unexpected role assignment(s): Users > the account > Assigned roles > Remove. A service account should hold only the roles its workloads need."))
 	}
 	if len(extraPriv) == 0 {
-		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, SeverityCritical, "no privileged role beyond the expected ones"))
+		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, "no privileged role beyond the expected ones"))
 	} else {
-		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, SeverityCritical, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; "),
+		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; "),
 			"Remove these assignments now and find out who added them: a privileged role on a service account is a path to taking over the tenant. Check the audit log (Monitoring > Audit logs, category RoleManagement)."))
 	}
 	return cs

@@ -1,0 +1,207 @@
+package verify_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+)
+
+// Verify an account the customer has not created yet. The tenant is the
+// in-memory directory on a fixed clock, so the output is stable.
+func ExampleNew() {
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	tenant := directorytest.New(&directorytest.Options{Now: now})
+	v := verify.New(tenant, &verify.Options{Now: now})
+
+	rep, err := v.Verify(context.Background(), serviceaccount.Account{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		Workloads:         []roles.Workload{roles.Teams},
+	})
+	if err != nil {
+		log.Fatal(err) // nothing could be checked
+	}
+	fmt.Println("passed:", rep.Passed())
+	c, _ := rep.Check(verify.CheckExists)
+	fmt.Println(c.Status, c.Evidence)
+	// Output:
+	// passed: false
+	// fail no user "svc-cloudhub@contoso.onmicrosoft.com" in the tenant
+}
+
+// Provision a Teams service account, act out its owner's first sign-in and
+// MFA registration, and verify it.
+func ExampleVerifier_Verify() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tenant := directorytest.New(&directorytest.Options{Now: clock})
+
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// An hour later the owner signs in, replaces the temporary password
+	// and registers Microsoft Authenticator.
+	now = now.Add(time.Hour)
+	if err := tenant.SignIn(ctx, res.Account.ID, "Owner-Chosen-Passphrase-2026!"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := tenant.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "Owner's phone"); err != nil {
+		log.Fatal(err)
+	}
+
+	rep, err := verify.New(tenant, &verify.Options{Now: clock}).Verify(ctx, res.Account)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(rep)
+	// Output:
+	// Verification of svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): PASSED
+	// STATUS  CHECK                           EVIDENCE
+	// PASS    account.exists                  user svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001), created 2026-03-02T09:00:00Z
+	// PASS    account.enabled                 accountEnabled is true
+	// PASS    account.member                  userType is Member
+	// PASS    account.cloud-only              onPremisesSyncEnabled is not set
+	// PASS    account.usage-location          usageLocation is "AU"
+	// PASS    password.changed                password last changed 2026-03-02T10:00:00Z, created 2026-03-02T09:00:00Z
+	// PASS    mfa.registered                  registered: password, microsoftAuthenticator
+	// PASS    roles.assigned                  assigned at /: Teams Administrator
+	// PASS    roles.least-privilege           1 role assignment(s), all expected
+	// PASS    roles.no-unexpected-privileged  no privileged role beyond the expected ones
+}
+
+// An account created by hand, as in the manual procedure: it does not pass
+// until its owner has signed in and registered an MFA method.
+func ExampleReport_Passed() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tenant := directorytest.New(&directorytest.Options{Now: clock})
+
+	// The customer creates the user and assigns Teams Administrator.
+	u, err := tenant.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "cloudhub-svc@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub", MailNickname: "cloudhub-svc", UsageLocation: "AU",
+		AccountEnabled: true, Password: directory.NewPassword("Temporary-Passw0rd-123"), ForceChangePasswordNextSignIn: true,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	teamsAdmin, _ := roles.Lookup("Teams Administrator")
+	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{
+		PrincipalID: u.ID, RoleDefinitionID: teamsAdmin.ID, DirectoryScopeID: directory.TenantScope,
+	}); err != nil {
+		log.Fatal(err)
+	}
+
+	v := verify.New(tenant, &verify.Options{Now: clock})
+	acct := serviceaccount.Account{UserPrincipalName: u.UserPrincipalName, Workloads: []roles.Workload{roles.Teams}}
+	rep, err := v.Verify(ctx, acct)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("before the owner's sign-in, passed:", rep.Passed())
+
+	now = now.Add(time.Hour)
+	if err := tenant.SignIn(ctx, u.ID, "Owner-Chosen-Passphrase-2026!"); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := tenant.RegisterMethod(ctx, u.ID, directory.MethodFido2, "Security key"); err != nil {
+		log.Fatal(err)
+	}
+	if rep, err = v.Verify(ctx, acct); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("after, passed:", rep.Passed())
+	// Output:
+	// before the owner's sign-in, passed: false
+	// after, passed: true
+}
+
+// List what did not pass: here the owner has not signed in or registered
+// MFA, and someone gave the account Global Administrator by hand.
+func ExampleReport_Failed() {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	tenant := directorytest.New(&directorytest.Options{Now: now})
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	globalAdmin, _ := roles.Lookup("Global Administrator")
+	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{
+		PrincipalID: res.Account.ID, RoleDefinitionID: globalAdmin.ID, DirectoryScopeID: directory.TenantScope,
+	}); err != nil {
+		log.Fatal(err)
+	}
+
+	rep, err := verify.New(tenant, &verify.Options{Now: now}).Verify(ctx, res.Account)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range rep.Failed() {
+		fmt.Println(c.ID, c.Status, c.Severity)
+	}
+	// Output:
+	// password.changed fail high
+	// mfa.registered fail high
+	// roles.least-privilege fail high
+	// roles.no-unexpected-privileged fail critical
+}
+
+// Read one check and print it as JSON. With a credential that may not read
+// authentication methods, mfa.registered would be "unknown" instead, with a
+// remediation naming UserAuthenticationMethod.Read.All.
+func ExampleReport_Check() {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	tenant := directorytest.New(&directorytest.Options{Now: now})
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := verify.New(tenant, &verify.Options{Now: now}).Verify(ctx, res.Account)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	c, _ := rep.Check(verify.CheckMFARegistered)
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(string(b))
+	// Output:
+	// {
+	//   "id": "mfa.registered",
+	//   "title": "MFA method registered",
+	//   "status": "fail",
+	//   "severity": "high",
+	//   "evidence": "registered: password (none is a second factor)",
+	//   "remediation": "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
+	// }
+}
