@@ -23,7 +23,9 @@ const MarkerPrefix = "consent-sdk:"
 func IsManaged(u directory.User) bool { return strings.HasPrefix(u.EmployeeType, MarkerPrefix) }
 
 // ErrNotManaged reports an existing account that this SDK did not create.
-// Errors that wrap it also satisfy errors.Is(err, directory.ErrExists).
+// Errors from Provision and Plan that wrap it also satisfy
+// errors.Is(err, directory.ErrExists); errors from Deprovision that wrap it
+// satisfy errors.Is(err, directory.ErrPermission).
 var ErrNotManaged = errors.New("serviceaccount: account exists and was not created by this SDK")
 
 // Account identifies a service account and the roles it should hold. It is

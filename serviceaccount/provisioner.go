@@ -416,14 +416,15 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 			return directory.User{}, directory.Password{}, false, perr
 		}
 		return got, pw, true, nil
-	case rerr == nil && errors.Is(err, directory.ErrExists) && (IsManaged(got) || n.spec.Adopt):
-		// Created concurrently by another run: converge it, password
-		// unknown to this call.
+	case rerr == nil && (IsManaged(got) || n.spec.Adopt):
+		// Not ours, so this create was not applied: the account was
+		// created concurrently by another run (whatever error the create
+		// gave). Converge it, password unknown to this call.
 		res.Warnings = append(res.Warnings, "the account was created concurrently by another run; its temporary password is not known to this call")
 		res.Adopted = !IsManaged(got)
 		return got, directory.Password{}, false, nil
-	case rerr == nil && errors.Is(err, directory.ErrExists):
-		return fail("create user", fmt.Errorf("%w (employeeType %q): %w", ErrNotManaged, got.EmployeeType, err))
+	case rerr == nil:
+		return fail("create user", fmt.Errorf("%w (employeeType %q): %w", ErrNotManaged, got.EmployeeType, directory.ErrExists))
 	case errors.Is(rerr, directory.ErrNotFound):
 		return fail("create user", err)
 	default:
@@ -460,6 +461,10 @@ func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []
 	var created []directory.RoleAssignment
 	start := p.opts.Now()
 	wait := p.opts.PollInterval
+	// waited counts the waits asked of Sleep, so that the timeout holds
+	// even when Now does not move with Sleep (an injected Sleep without an
+	// injected Now).
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		p.emit(ctx, Event{Kind: EventAssignRoles, UserPrincipalName: upn, Message: fmt.Sprintf("assigning %d role(s)", len(pending)), Attempt: attempt})
 		results := directory.CreateRoleAssignments(ctx, p.dir, pending)
@@ -484,7 +489,7 @@ func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []
 			return created, nil
 		}
 		pending = retry
-		elapsed := p.opts.Now().Sub(start)
+		elapsed := max(p.opts.Now().Sub(start), waited)
 		if elapsed+wait > p.opts.ReplicationTimeout {
 			return created, &stepError{
 				step: fmt.Sprintf("assign role %q", byID[retry[0].RoleDefinitionID].Name),
@@ -496,6 +501,7 @@ func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []
 		if err := p.opts.Sleep(ctx, wait); err != nil {
 			return created, &stepError{step: "wait for replication", err: err}
 		}
+		waited += wait
 		wait = min(wait*3/2, p.opts.MaxPollInterval)
 	}
 }

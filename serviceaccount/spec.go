@@ -264,16 +264,20 @@ type normalized struct {
 func (s Spec) validate() (normalized, error) {
 	var errs []error
 	s.UserPrincipalName = strings.TrimSpace(s.UserPrincipalName)
-	if err := ValidateUPN(s.UserPrincipalName); err != nil {
-		errs = append(errs, err)
+	upnErr := ValidateUPN(s.UserPrincipalName)
+	if upnErr != nil {
+		errs = append(errs, upnErr)
 	}
 	if err := validateDisplayName(s.DisplayName); err != nil {
 		errs = append(errs, err)
 	}
-	if s.MailNickname == "" {
+	derived := s.MailNickname == ""
+	if derived {
 		s.MailNickname = MailNicknameFromUPN(s.UserPrincipalName)
 	}
-	if err := ValidateMailNickname(s.MailNickname); err != nil {
+	// A nickname derived from an invalid UPN is not reported again: the
+	// caller did not set it, and the UPN's error says what to fix.
+	if err := ValidateMailNickname(s.MailNickname); err != nil && !(derived && upnErr != nil) {
 		errs = append(errs, err)
 	}
 	loc, err := validateUsageLocation(s.UsageLocation)
@@ -281,10 +285,13 @@ func (s Spec) validate() (normalized, error) {
 		errs = append(errs, err)
 	}
 	s.UsageLocation = loc
+	var rs []roles.Role
 	if s.Access != roles.Admin && s.Access != roles.ReadOnly {
-		errs = append(errs, fieldErr("Access", fmt.Sprint(int(s.Access)), "must be roles.Admin or roles.ReadOnly"))
+		// Reported once, not again as a Workloads error.
+		err = fieldErr("Access", fmt.Sprint(int(s.Access)), "must be roles.Admin or roles.ReadOnly")
+	} else {
+		rs, err = resolveRoles(s.Workloads, s.Access, s.Roles)
 	}
-	rs, err := resolveRoles(s.Workloads, s.Access, s.Roles)
 	switch {
 	case err != nil:
 		errs = append(errs, err)

@@ -1,0 +1,105 @@
+// Package serviceaccount provisions the service account a partner uses to
+// manage a customer's Microsoft Entra ID tenant: it creates the account with
+// a temporary password and gives it exactly the built-in roles its
+// workloads need, converges it on a re-run, and removes it again.
+//
+// # Overview
+//
+// A [Spec] says what the account should be: its userPrincipalName, display
+// name, mail nickname (derived from the UPN when empty), usage location,
+// the workloads it manages with an access level (package
+// [github.com/cloudhub/consent/roles] maps them to roles), extra roles, and
+// whether privileged roles are allowed. [New] returns a [Provisioner] over
+// any [directory.Directory]: the Microsoft Graph backend, or the in-memory
+// fake of package [github.com/cloudhub/consent/directorytest], on which the
+// examples run.
+//
+//   - [Provisioner.Provision] converges the directory to the spec and
+//     returns a [Result] listing the changes it made.
+//   - [Provisioner.Plan] returns the [Plan] of changes Provision would make,
+//     without writing; it prints like a terraform plan.
+//   - [Provisioner.Deprovision] removes the account's role assignments and
+//     deletes it.
+//
+// Every Spec is validated before any directory call: UPN syntax (the
+// characters Entra ID allows, including '), display name, mail nickname,
+// usage location (an ISO 3166-1 alpha-2 code), workloads and roles. Each
+// problem is a [*FieldError] naming the field and the value, and satisfies
+// errors.Is(err, [directory.ErrInvalid]). A role that Microsoft marks
+// privileged (Global Administrator, Privileged Role Administrator, Global
+// Reader, ...) is refused unless [Spec.AllowPrivileged] is set, and then it
+// is listed as a warning in the Plan and the Result. The UPN's domain must
+// be a verified domain of the tenant; that check needs the directory and is
+// made in the same read as the rest.
+//
+// Failures of a step are returned as an [*Error] that names the step and the
+// account and unwraps to the cause, so errors.Is classifies it with the
+// directory sentinels ([directory.ErrNotFound], [directory.ErrPermission],
+// ...) or the context's error.
+//
+// # Ownership rule
+//
+// Every account this package creates carries a marker in its employeeType
+// property: [MarkerPrefix] followed by a random nonce unique to the creating
+// call. An account is managed by this package exactly when its employeeType
+// starts with MarkerPrefix ([IsManaged]). Provision converges a managed
+// account; an existing account with the same UPN that is not managed (a
+// person's, or another tool's) is refused with an error that satisfies both
+// errors.Is(err, [ErrNotManaged]) and errors.Is(err, [directory.ErrExists]),
+// unless [Spec.Adopt] is set: giving admin roles to a person's account by
+// accident would be a security hole. Adopting does not mark the account, so
+// Deprovision still refuses to delete it (errors.Is(err, [ErrNotManaged])
+// and errors.Is(err, [directory.ErrPermission])); delete such an account by
+// hand.
+//
+// # Rollback
+//
+// If a step fails after Provision created the account in the same call (a
+// role assignment is denied, replication outlasts
+// [Options.ReplicationTimeout], the context is cancelled), the account is
+// deleted again, so that no enabled account is left with a password nobody
+// received. The cleanup runs even when the caller's context is done,
+// bounded by [Options.RollbackTimeout]. The returned [*Error] says what
+// happened: RolledBack when the account is gone; RollbackErr and
+// AccountLeft when the cleanup failed and the account is left in place.
+// [Spec.KeepOnFailure] opts out of the rollback (AccountLeft, with the
+// reason). An account that existed before the call is never deleted by a
+// rollback.
+//
+// # Idempotency
+//
+// Provision reads the account, its role assignments and the tenant's
+// domains in one call ([directory.ReadSnapshot]) and writes only what is
+// missing: a re-run with the same spec on a converged account makes no
+// writes; roles missing from a managed account are added; roles the account
+// holds beyond the spec are reported in [Result.Unexpected] and
+// [Plan.Unexpected], never removed. A create whose answer was lost (the
+// service applied it but the connection dropped) is recognised as this
+// call's own by the marker's nonce, so it is neither duplicated nor refused
+// as "exists"; a re-run after a run that failed half way (with
+// KeepOnFailure, or a failed rollback) converges the account left behind.
+//
+// # Replication wait
+//
+// Microsoft Entra ID may not know a new user to role assignment for tens of
+// seconds. Provision retries the assignments that fail with
+// [directory.ErrNotFound], waiting [Options.PollInterval] (250 ms) at first
+// and 1.5 times longer each time, up to [Options.MaxPollInterval] (5 s),
+// until [Options.ReplicationTimeout] (5 minutes) would be exceeded; it never
+// sleeps a fixed time. So the wait outlasts the lag by at most one poll
+// interval. Each wait is reported as an [EventReplicationWait] event with
+// its attempt number to [Options.OnEvent] and to [Options.Logger]. Tests
+// inject a fake clock through [Options.Sleep] and [Options.Now].
+//
+// # Secrets
+//
+// The temporary password is generated with crypto/rand: [PasswordLength]
+// characters, with lower case, upper case, digits and symbols, and the
+// account must change it at its first sign-in. It is returned once, in
+// [Result.Password], a [directory.Password] whose String, Format, LogValue
+// and MarshalJSON redact it; only its Reveal method returns it. It never
+// appears in a log line, an [Event], an error, or the printed or JSON form
+// of a Spec, Result, Plan, Account or Error. A caller-supplied
+// [Spec.Password] is treated the same way; a weak one is refused with a
+// FieldError that does not contain it.
+package serviceaccount

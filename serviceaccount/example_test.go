@@ -1,0 +1,200 @@
+package serviceaccount_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+)
+
+// demoTenant returns an in-memory tenant on a fixed clock, so that the
+// examples print stable output.
+func demoTenant() *directorytest.Fake {
+	return directorytest.New(&directorytest.Options{
+		Now: func() time.Time { return time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC) },
+	})
+}
+
+func demoSpec() serviceaccount.Spec {
+	return serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams, roles.Exchange},
+		Access:            roles.Admin,
+	}
+}
+
+func ExampleNew() {
+	dir := demoTenant()
+	p := serviceaccount.New(dir, &serviceaccount.Options{
+		// Show progress; a real directory may wait out replication here.
+		OnEvent: func(e serviceaccount.Event) { fmt.Printf("%s: %s\n", e.Kind, e.Message) },
+	})
+	if _, err := p.Provision(context.Background(), demoSpec()); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// read: reading the account, its roles and the tenant's domains
+	// create-user: creating the account
+	// assign-roles: assigning 2 role(s)
+	// done: 3 change(s)
+}
+
+func ExampleProvisioner_Provision() {
+	p := serviceaccount.New(demoTenant(), nil)
+	ctx := context.Background()
+
+	res, err := p.Provision(ctx, demoSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(res)
+	// Hand res.Password.Reveal() to the account's owner over a channel fit
+	// for secrets; never print it.
+	fmt.Println("password characters:", len(res.Password.Reveal()))
+
+	// A re-run converges: nothing to do, no writes, no new password.
+	res, err = p.Provision(ctx, demoSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(res)
+	fmt.Println("new password:", !res.Password.IsZero())
+	// Output:
+	// Service account svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): created, 3 change(s).
+	//   + user svc-cloudhub@contoso.onmicrosoft.com  # temporary password, must change at first sign-in
+	//   + role Exchange Administrator (29232cdf-9323-42fd-ade2-1d097af3e4de) at /
+	//   + role Teams Administrator (69091246-20e8-4a56-aa4d-066075b2a7a8) at /
+	//   temporary password: [REDACTED] (must be changed at first sign-in)
+	// password characters: 24
+	// Service account svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): up to date, 0 change(s).
+	// new password: false
+}
+
+// An account with the same UPN that this package did not create is
+// refused, unless the spec opts in to adopting it.
+func ExampleProvisioner_Provision_notManaged() {
+	dir := demoTenant()
+	// A person's account, created by hand.
+	_, _ = dir.CreateUser(context.Background(), directory.NewUser{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com", DisplayName: "Alex Wilber", MailNickname: "alexw",
+		AccountEnabled: true, Password: directory.NewPassword("Human-Chosen-Pa55word"),
+	})
+	p := serviceaccount.New(dir, nil)
+	_, err := p.Provision(context.Background(), demoSpec())
+	fmt.Println(errors.Is(err, serviceaccount.ErrNotManaged), errors.Is(err, directory.ErrExists))
+	fmt.Println(err)
+
+	spec := demoSpec()
+	spec.Adopt = true
+	res, err := p.Provision(context.Background(), spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(res)
+	// Output:
+	// true true
+	// serviceaccount: provision "svc-cloudhub@contoso.onmicrosoft.com": check ownership: serviceaccount: account exists and was not created by this SDK (employeeType "" has no "consent-sdk:" marker; set Spec.Adopt to converge it anyway): directory: already exists
+	// Service account svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): updated, 2 change(s).
+	//   + role Exchange Administrator (29232cdf-9323-42fd-ade2-1d097af3e4de) at /
+	//   + role Teams Administrator (69091246-20e8-4a56-aa4d-066075b2a7a8) at /
+	//   ! adopting an account this SDK did not create (Spec.Adopt)
+	//   ! usage location is "", the spec says "AU" (not changed)
+}
+
+func ExampleProvisioner_Plan() {
+	dir := demoTenant()
+	p := serviceaccount.New(dir, nil)
+	ctx := context.Background()
+
+	plan, err := p.Plan(ctx, demoSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(plan)
+
+	// Converged: the plan is empty. A role added by hand is shown, and
+	// left alone.
+	res, _ := p.Provision(ctx, demoSpec())
+	_, _ = dir.CreateRoleAssignment(ctx, directory.RoleAssignment{
+		PrincipalID: res.Account.ID, RoleDefinitionID: "f2ef992c-3afb-46b9-b7cf-a126ee74c451", DirectoryScopeID: "/",
+	})
+	plan, _ = p.Plan(ctx, demoSpec())
+	fmt.Print(plan)
+	fmt.Println("empty:", plan.Empty())
+	// Output:
+	// Plan for svc-cloudhub@contoso.onmicrosoft.com: 3 to add, 0 to remove.
+	//   + user svc-cloudhub@contoso.onmicrosoft.com  # displayName "CloudHub service account", mailNickname "svc-cloudhub", usageLocation AU, temporary password, must change at first sign-in
+	//   + role Exchange Administrator (29232cdf-9323-42fd-ade2-1d097af3e4de) at /
+	//   + role Teams Administrator (69091246-20e8-4a56-aa4d-066075b2a7a8) at /
+	// Plan for svc-cloudhub@contoso.onmicrosoft.com: 0 to add, 0 to remove.
+	//   No changes: the account is up to date.
+	//   ~ role Global Reader (f2ef992c-3afb-46b9-b7cf-a126ee74c451) is held but not in the spec (left alone)
+	// empty: true
+}
+
+func ExampleProvisioner_Deprovision() {
+	dir := demoTenant()
+	p := serviceaccount.New(dir, nil)
+	ctx := context.Background()
+	res, err := p.Provision(ctx, demoSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("deprovision:", p.Deprovision(ctx, res.Account))
+	_, err = dir.User(ctx, res.Account.ID)
+	fmt.Println("gone:", errors.Is(err, directory.ErrNotFound))
+	// Idempotent: an account that is gone is not an error.
+	fmt.Println("again:", p.Deprovision(ctx, serviceaccount.Account{UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com"}))
+	// Output:
+	// deprovision: <nil>
+	// gone: true
+	// again: <nil>
+}
+
+func ExampleValidateUPN() {
+	for _, upn := range []string{
+		"svc-cloudhub@contoso.onmicrosoft.com",
+		"o'brien@contoso.onmicrosoft.com",
+		"svc cloudhub@contoso.onmicrosoft.com",
+		"svc..cloudhub@contoso.onmicrosoft.com",
+		"svc@contoso",
+	} {
+		if err := serviceaccount.ValidateUPN(upn); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println("ok:", upn)
+	}
+	// Output:
+	// ok: svc-cloudhub@contoso.onmicrosoft.com
+	// ok: o'brien@contoso.onmicrosoft.com
+	// serviceaccount: UserPrincipalName "svc cloudhub@contoso.onmicrosoft.com": local part may contain only A-Z a-z 0-9 and '.-_!#^~, not ' '
+	// serviceaccount: UserPrincipalName "svc..cloudhub@contoso.onmicrosoft.com": local part must not start or end with a period or contain two in a row
+	// serviceaccount: UserPrincipalName "svc@contoso": domain must be a domain name such as contoso.onmicrosoft.com
+}
+
+func ExampleMailNicknameFromUPN() {
+	for _, upn := range []string{
+		"svc-cloudhub@contoso.onmicrosoft.com",
+		"o'brien@contoso.onmicrosoft.com",
+		".first.last.@contoso.com",
+	} {
+		fmt.Printf("%s -> %s\n", upn, serviceaccount.MailNicknameFromUPN(upn))
+	}
+	// Output:
+	// svc-cloudhub@contoso.onmicrosoft.com -> svc-cloudhub
+	// o'brien@contoso.onmicrosoft.com -> o'brien
+	// .first.last.@contoso.com -> first.last
+}

@@ -1,0 +1,195 @@
+package serviceaccount_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+)
+
+// everyForm renders v in every way a caller might print or serialise it.
+func everyForm(v any) []string {
+	out := []string{
+		fmt.Sprintf("%v", v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v), fmt.Sprintf("%s", v),
+		fmt.Sprintf("%q", v), fmt.Sprintf("%x", v), fmt.Sprint(v), fmt.Sprintln(v),
+	}
+	if b, err := json.Marshal(v); err == nil {
+		out = append(out, string(b))
+	}
+	if b, err := json.MarshalIndent(v, "", "  "); err == nil {
+		out = append(out, string(b))
+	}
+	if err, ok := v.(error); ok {
+		out = append(out, err.Error())
+		for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+			out = append(out, u.Error(), fmt.Sprintf("%+v", u))
+		}
+	}
+	return out
+}
+
+// The temporary password (generated or the caller's) appears nowhere but in
+// Result.Password.Reveal(): not in logs at debug level, events, errors, or
+// the printed or JSON form of any value returned, across Provision, Plan,
+// Deprovision and failing runs.
+func TestSecretsNeverLeak(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
+	var mu sync.Mutex
+	var printed []string // every rendering of every value seen
+	record := func(vs ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range vs {
+			printed = append(printed, everyForm(v)...)
+		}
+	}
+	fake, clk := newFake(t)
+	dir := &recordingDir{Fake: fake}
+	p := newProvisioner(dir, clk, &serviceaccount.Options{
+		Logger:  logger,
+		OnEvent: func(e serviceaccount.Event) { record(e) },
+	})
+	ctx := context.Background()
+	spec := func(upn string) serviceaccount.Spec {
+		s := validSpec()
+		s.UserPrincipalName = upn
+		return s
+	}
+
+	// 1. A successful run, its plan before and after, a converged re-run.
+	a := spec("svc-a@contoso.onmicrosoft.com")
+	planA, err := p.Plan(ctx, a)
+	record(planA, &planA, err)
+	resA, err := p.Provision(ctx, a)
+	if err != nil {
+		t.Fatalf("Provision a: %v", err)
+	}
+	record(resA, &resA, resA.Account, resA.User, resA.Changes, err)
+	planA, err = p.Plan(ctx, a)
+	record(planA, err)
+	again, err := p.Provision(ctx, a)
+	record(again, err)
+
+	// 2. A run whose rollback fails, and one that is rolled back.
+	fake.SetFault(failOps(directory.ErrPermission, append(assignOps, directorytest.OpDeleteUserAndRoleAssignments)...))
+	_, errB := p.Provision(ctx, spec("svc-b@contoso.onmicrosoft.com"))
+	var seB *serviceaccount.Error
+	if !errors.As(errB, &seB) || seB.RollbackErr == nil {
+		t.Fatalf("Provision b = %v, want a failed rollback", errB)
+	}
+	record(errB, seB, *seB, seB.RollbackErr)
+	fake.SetFault(failOps(directory.ErrPermission, assignOps...))
+	_, errC := p.Provision(ctx, spec("svc-c@contoso.onmicrosoft.com"))
+	var seC *serviceaccount.Error
+	if !errors.As(errC, &seC) || !seC.RolledBack {
+		t.Fatalf("Provision c = %v, want rolled back", errC)
+	}
+	record(errC, seC, *seC)
+	fake.SetFault(nil)
+
+	// 3. A caller-supplied password, refused when weak, used when strong.
+	d := spec("svc-d@contoso.onmicrosoft.com")
+	d.Password = directory.NewPassword("Weakpassword")
+	_, err = p.Provision(ctx, d)
+	if !errors.Is(err, directory.ErrInvalid) {
+		t.Fatalf("Provision with a weak password = %v", err)
+	}
+	record(err, d, &d)
+	d.Password = directory.NewPassword("Caller-Supplied-Secret-42")
+	resD, err := p.Provision(ctx, d)
+	if err != nil {
+		t.Fatalf("Provision d: %v", err)
+	}
+	record(resD, d, &d, err)
+
+	// 4. Deprovision everything, and refuse a person's account.
+	for _, acct := range []serviceaccount.Account{resA.Account, resD.Account, {UserPrincipalName: "svc-b@contoso.onmicrosoft.com"}} {
+		err := p.Deprovision(ctx, acct)
+		if err != nil {
+			t.Errorf("Deprovision(%v): %v", acct, err)
+		}
+		record(acct, err)
+	}
+	createByHand(t, fake, "person@contoso.onmicrosoft.com", "")
+	err = p.Deprovision(ctx, serviceaccount.Account{UserPrincipalName: "person@contoso.onmicrosoft.com"})
+	if !errors.Is(err, serviceaccount.ErrNotManaged) {
+		t.Errorf("Deprovision of a person = %v", err)
+	}
+	record(err)
+
+	// Every password the directory received.
+	secrets := map[string]string{
+		"weak caller password":           "Weakpassword",
+		"caller-supplied password":       "Caller-Supplied-Secret-42",
+		"generated password of a":        resA.Password.Reveal(),
+		"password received for a person": "Human-Chosen-Pa55word",
+	}
+	for _, nu := range dir.NewUsers() {
+		secrets["password of "+nu.UserPrincipalName] = nu.Password.Reveal()
+	}
+	if len(secrets) != 8 {
+		t.Errorf("got %d secrets, want 8: the 4 the directory received and 4 named above", len(secrets))
+	}
+	if got := dir.NewUsers()[0].Password.Reveal(); got != resA.Password.Reveal() {
+		t.Error("Result.Password is not the password the directory received")
+	}
+	if resD.Password.Reveal() != "Caller-Supplied-Secret-42" {
+		t.Error("Result.Password is not the caller's password")
+	}
+	if logs.Len() == 0 || len(printed) == 0 {
+		t.Fatal("nothing was logged or printed: the test checks nothing")
+	}
+	for name, secret := range secrets {
+		if secret == "" {
+			t.Errorf("%s is empty", name)
+			continue
+		}
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log reveals the %s", name)
+		}
+		for _, s := range printed {
+			if strings.Contains(s, secret) {
+				t.Errorf("the %s appears in %q", name, s)
+			}
+		}
+	}
+	// What a caller sees instead.
+	b, _ := json.Marshal(resA)
+	if !strings.Contains(string(b), `"password":"[REDACTED]"`) {
+		t.Errorf("JSON of Result: %s", b)
+	}
+	if !strings.Contains(resA.String(), "temporary password: [REDACTED] (must be changed at first sign-in)") {
+		t.Errorf("Result.String() = %q", resA.String())
+	}
+}
+
+// A caller-supplied password is redacted in every rendering of the Spec.
+func TestSpecPrintsNoPassword(t *testing.T) {
+	const secret = "Caller-Supplied-Secret-42"
+	spec := serviceaccount.Spec{
+		UserPrincipalName: testUPN, DisplayName: testDisplayName, UsageLocation: "AU",
+		Workloads: []roles.Workload{roles.Teams}, Password: directory.NewPassword(secret),
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("spec", "spec", spec, "ptr", &spec)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("spec", "spec", spec, "ptr", &spec)
+	for _, s := range append(everyForm(spec), append(everyForm(&spec), logs.String())...) {
+		if strings.Contains(s, secret) {
+			t.Errorf("the password appears in %q", s)
+		}
+	}
+	if !strings.Contains(fmt.Sprintf("%+v", spec), "Password:[REDACTED]") {
+		t.Errorf("%%+v = %+v; want the password shown as [REDACTED]", spec)
+	}
+}
