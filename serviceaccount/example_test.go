@@ -76,6 +76,7 @@ func ExampleProvisioner_Provision() {
 	//   temporary password: [REDACTED] (must be changed at first sign-in)
 	// password characters: 24
 	// Service account svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): up to date, 0 change(s).
+	//   ! not signed in yet: the temporary password was returned by the run that created the account, not by this one
 	// new password: false
 }
 

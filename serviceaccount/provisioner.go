@@ -23,6 +23,7 @@ type Options struct {
 	Logger *slog.Logger
 	// OnEvent, when set, is called synchronously for every step, so a UI
 	// can show progress during slow steps such as a replication wait.
+	// Concurrent calls of the same Provisioner call it concurrently.
 	OnEvent func(Event)
 	// ReplicationTimeout bounds the wait for a new account to become
 	// visible to role assignment (Entra ID's replication lag is typically
@@ -212,6 +213,9 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		}
 	} else {
 		res.Adopted = !IsManaged(user)
+		if IsManaged(user) && neverSignedIn(user) {
+			res.Warnings = append(res.Warnings, "not signed in yet: the temporary password was returned by the run that created the account, not by this one")
+		}
 	}
 	res.User = user
 	res.Account.ID = user.ID
@@ -333,6 +337,12 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
 	return state{user: u, plan: pl}, nil
+}
+
+// neverSignedIn reports whether the password is still the one set at
+// creation.
+func neverSignedIn(u directory.User) bool {
+	return !u.LastPasswordChangeDateTime.After(u.CreatedDateTime.Add(5 * time.Second))
 }
 
 func assignChange(r roles.Role) Change {

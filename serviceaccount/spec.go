@@ -63,7 +63,22 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("serviceaccount: %s %q: %s", e.Field, e.Value, e.Reason)
+	return fmt.Sprintf("serviceaccount: %s %q: %s", e.Field, truncate(e.Value), e.Reason)
+}
+
+// maxQuoted bounds how much of a bad value an error message quotes, so that
+// hostile input cannot make huge errors (and log lines).
+const maxQuoted = 1024
+
+func truncate(v string) string {
+	if len(v) <= maxQuoted {
+		return v
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s...(%d bytes)", v[:cut], len(v))
 }
 
 // Is makes a FieldError match directory.ErrInvalid.
