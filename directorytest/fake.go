@@ -599,3 +599,28 @@ func (f *Fake) update(userID string, fn func(*directory.User)) error {
 	fn(&u.user)
 	return nil
 }
+
+// Users returns every user, in creation order, for tests that check the
+// directory's state itself rather than what a caller was told.
+func (f *Fake) Users() []directory.User {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]directory.User, 0, len(f.users))
+	for _, u := range f.users {
+		out = append(out, u.user)
+	}
+	slices.SortFunc(out, func(a, b directory.User) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// AllRoleAssignments returns every role assignment of every principal, in
+// creation order.
+func (f *Fake) AllRoleAssignments() []directory.RoleAssignment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]directory.RoleAssignment, 0, len(f.order))
+	for _, id := range f.order {
+		out = append(out, f.assignments[id])
+	}
+	return out
+}
