@@ -1,0 +1,398 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+)
+
+var (
+	chaosRuns = flag.Int("chaos.runs", 200, "runs of the chaos suite (CONSENT_CHAOS_RUNS overrides; use 1000+ for the long form)")
+	chaosSeed = flag.Uint64("chaos.seed", 0, "seed of the chaos suite (0: derived from the time; printed on failure)")
+)
+
+// faultKind is one kind of fault the chaos suite injects.
+type faultKind string
+
+const (
+	fThrottleWhole   faultKind = "429 Retry-After whole"
+	fThrottleFrac    faultKind = "429 Retry-After fractional"
+	f503             faultKind = "503"
+	f504             faultKind = "504"
+	fItemThrottle    faultKind = "batch item 429"
+	fBatch424        faultKind = "batch 424"
+	fDropBeforeUser  faultKind = "reset before create user"
+	fDropAfterUser   faultKind = "reset after create user applied"
+	fDropBeforeBatch faultKind = "reset before $batch"
+	fDropAfterBatch  faultKind = "reset after $batch applied"
+	fLag             faultKind = "replication lag"
+	fDenyMethods     faultKind = "403 on authentication methods"
+	fDenyRoles       faultKind = "403 on role assignments"
+	fCancel          faultKind = "context canceled"
+)
+
+var allFaults = []faultKind{fThrottleWhole, fThrottleFrac, f503, f504, fItemThrottle, fBatch424,
+	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fLag, fDenyMethods, fDenyRoles, fCancel}
+
+// chaosStats are the suite's figures.
+type chaosStats struct {
+	runs, converged                                       int
+	faults                                                map[faultKind]int
+	orphans, duplicates, extraRoles, unexpectedPrivileged int
+	unclassified, unnamed                                 int
+	provisionOK, provisionFailed                          int
+}
+
+// cancelAt cancels a context when the n-th HTTP request is sent.
+type cancelAt struct {
+	base   http.RoundTripper
+	n      atomic.Int64
+	at     int64
+	cancel atomic.Pointer[context.CancelFunc]
+}
+
+func (c *cancelAt) RoundTrip(r *http.Request) (*http.Response, error) {
+	if c.n.Add(1) == c.at {
+		if f := c.cancel.Load(); f != nil {
+			(*f)()
+		}
+	}
+	return c.base.RoundTrip(r)
+}
+
+func chaosSpec(i int) serviceaccount.Spec {
+	return serviceaccount.Spec{
+		UserPrincipalName: fmt.Sprintf("svc-chaos-%d@%s", i, directorytest.DefaultDomain),
+		DisplayName:       "Cloud User Hub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams, roles.Exchange, roles.SharePoint},
+		Access:            roles.Admin,
+	}
+}
+
+// TestChaos drives Provision, Verify and Deprovision through the Graph
+// backend over the Graph test server with random faults, then checks the
+// directory's state itself. The short form runs by default; the long form:
+//
+//	CONSENT_CHAOS_RUNS=1000 go test -run TestChaos -v .
+func TestChaos(t *testing.T) {
+	runs := *chaosRuns
+	if s := os.Getenv("CONSENT_CHAOS_RUNS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("CONSENT_CHAOS_RUNS=%q: %v", s, err)
+		}
+		runs = n
+	}
+	if testing.Short() {
+		runs = min(runs, 50)
+	}
+	seed := *chaosSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	st := chaosStats{faults: map[faultKind]int{}}
+	failed := false
+	for run := range runs {
+		ok := t.Run(fmt.Sprintf("run%04d", run), func(t *testing.T) {
+			chaosRun(t, rand.New(rand.NewPCG(seed, uint64(run))), run, &st)
+		})
+		if !ok {
+			failed = true
+			t.Logf("replay: go test -run 'TestChaos/run%04d$' -chaos.seed=%d -chaos.runs=%d .", run, seed, run+1)
+			break
+		}
+	}
+	t.Logf("chaos seed %d: %s", seed, st.summary())
+	if failed {
+		t.Fatalf("chaos suite failed with seed %d", seed)
+	}
+	if st.orphans+st.duplicates+st.extraRoles+st.unexpectedPrivileged+st.unclassified+st.unnamed > 0 || st.converged != st.runs {
+		t.Fatalf("chaos invariants broken (seed %d): %s", seed, st.summary())
+	}
+}
+
+func (st *chaosStats) summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "runs %d, provision ok %d / failed %d, orphans %d, duplicates %d, extra roles %d, unexpected privileged %d, unclassified errors %d, errors not naming step+object %d, converged %d/%d (%.1f%%)\n",
+		st.runs, st.provisionOK, st.provisionFailed, st.orphans, st.duplicates, st.extraRoles, st.unexpectedPrivileged, st.unclassified, st.unnamed,
+		st.converged, st.runs, 100*float64(st.converged)/float64(max(st.runs, 1)))
+	kinds := make([]string, 0, len(st.faults))
+	for k := range st.faults {
+		kinds = append(kinds, string(k))
+	}
+	sort.Strings(kinds)
+	b.WriteString("faults injected:")
+	total := 0
+	for _, k := range kinds {
+		fmt.Fprintf(&b, " [%s: %d]", k, st.faults[faultKind(k)])
+		total += st.faults[faultKind(k)]
+	}
+	fmt.Fprintf(&b, " total %d", total)
+	return b.String()
+}
+
+// arm injects 0 to 3 random faults and returns the context to use.
+func arm(rng *rand.Rand, env *graphEnv, ct *cancelAt, st *chaosStats) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ct.cancel.Store(nil)
+	ct.n.Store(0)
+	for range rng.IntN(4) {
+		k := allFaults[rng.IntN(len(allFaults))]
+		st.faults[k]++
+		n := 1 + rng.IntN(3)
+		switch k {
+		case fThrottleWhole:
+			env.srv.ThrottleNext(n, strconv.Itoa(1+rng.IntN(3)))
+		case fThrottleFrac:
+			env.srv.ThrottleNext(n, fmt.Sprintf("%.3f", 0.1+rng.Float64()*3))
+		case f503:
+			env.srv.FailNext(n, http.StatusServiceUnavailable)
+		case f504:
+			env.srv.FailNext(n, http.StatusGatewayTimeout)
+		case fItemThrottle:
+			env.srv.ThrottleBatchItems(n, fmt.Sprintf("%.3f", rng.Float64()*2))
+		case fBatch424:
+			env.srv.FailBatch(1, http.StatusFailedDependency)
+		case fDropBeforeUser:
+			env.srv.DropConnection(graphtest.Before, graphtest.CreateUser)
+		case fDropAfterUser:
+			env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
+		case fDropBeforeBatch:
+			env.srv.DropConnection(graphtest.Before, graphtest.Batch)
+		case fDropAfterBatch:
+			env.srv.DropConnection(graphtest.After, graphtest.Batch)
+		case fLag:
+			env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
+		case fDenyMethods:
+			env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
+		case fDenyRoles:
+			env.srv.DenyPermission(graphtest.ListRoleAssignments)
+		case fCancel:
+			ct.at = int64(1 + rng.IntN(4))
+			ct.cancel.Store(&cancel)
+		}
+	}
+	return ctx, cancel
+}
+
+func disarm(env *graphEnv) {
+	env.srv.ClearFaults()
+	env.srv.SetReplicationLag(0)
+}
+
+func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
+	ct := &cancelAt{}
+	env := newGraphEnv(t, &graphtest.Options{PageSize: 2 + rng.IntN(3)}, func(rt http.RoundTripper) http.RoundTripper {
+		ct.base = rt
+		return ct
+	})
+	spec := chaosSpec(run)
+	want, err := roles.ForWorkloads(spec.Access, spec.Workloads...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now, ReplicationTimeout: time.Minute})
+	st.runs++
+
+	// Provision under faults.
+	ctx, cancel := arm(rng, env, ct, st)
+	res, perr := p.Provision(ctx, spec)
+	cancel()
+	disarm(env)
+	if perr == nil {
+		st.provisionOK++
+		users := env.fake.Users()
+		if len(users) != 1 || users[0].ID != res.Account.ID {
+			t.Errorf("Provision succeeded with %s but the directory holds %v", res.Account.ID, users)
+		}
+	} else {
+		st.provisionFailed++
+		checkError(t, st, "Provision", perr, spec.UserPrincipalName)
+		var se *serviceaccount.Error
+		left := errors.As(perr, &se) && se.AccountLeft
+		if len(env.fake.Users()) > 0 && !left {
+			st.orphans++
+			t.Errorf("orphan: Provision failed (%v) without saying the account was left, yet the directory holds %v", perr, env.fake.Users())
+		}
+	}
+	checkState(t, st, env, want)
+
+	// Verify under faults: a report or a classified error; a fact that
+	// could not be read never passes.
+	if perr == nil {
+		ctx, cancel = arm(rng, env, ct, st)
+		deniedMethods, deniedRoles := deniedNow(env)
+		rep, verr := verify.New(env.dir, nil).Verify(ctx, res.Account)
+		cancel()
+		disarm(env)
+		if verr != nil {
+			checkError(t, st, "Verify", verr, res.Account.ID)
+		} else {
+			if c, _ := rep.Check(verify.CheckMFARegistered); deniedMethods && c.Passed() {
+				t.Errorf("mfa.registered passed although authentication methods were denied: %+v", c)
+			}
+			if c, _ := rep.Check(verify.CheckRolesAssigned); deniedRoles && c.Passed() {
+				t.Errorf("roles.assigned passed although role assignments were denied: %+v", c)
+			}
+		}
+		// Deprovision under faults.
+		ctx, cancel = arm(rng, env, ct, st)
+		derr := p.Deprovision(ctx, res.Account)
+		cancel()
+		disarm(env)
+		if derr != nil {
+			checkError(t, st, "Deprovision", derr, res.Account.ID)
+		} else if len(env.fake.Users()) != 0 {
+			st.orphans++
+			t.Errorf("Deprovision succeeded but the directory holds %v", env.fake.Users())
+		}
+		checkState(t, st, env, want)
+	}
+
+	// Convergence: with the faults gone, a re-run converges with no
+	// conflict from the earlier half-done writes, and cleans up.
+	res2, err := p.Provision(context.Background(), spec)
+	if err != nil {
+		t.Errorf("re-run Provision did not converge: %v", err)
+		return
+	}
+	checkState(t, st, env, want)
+	got := heldRoles(env.fake, res2.Account.ID)
+	if !slices.Equal(got, roleIDs(want)) {
+		t.Errorf("after convergence the account holds %v, want %v", got, roleIDs(want))
+		return
+	}
+	if err := p.Deprovision(context.Background(), res2.Account); err != nil {
+		t.Errorf("final Deprovision: %v", err)
+		return
+	}
+	if us := env.fake.Users(); len(us) != 0 {
+		t.Errorf("after the final Deprovision the directory holds %v", us)
+		return
+	}
+	st.converged++
+}
+
+func deniedNow(env *graphEnv) (methods, roleAssignments bool) {
+	// Probe the server's state through an unauthenticated-free path: a
+	// denied endpoint answers 403 to anyone.
+	for _, r := range []struct {
+		path string
+		out  *bool
+	}{{"/users/00000000-0000-4000-8000-000000000000/authentication/methods", &methods}, {"/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20'x'", &roleAssignments}} {
+		req, _ := http.NewRequest(http.MethodGet, env.srv.URL+r.path, nil)
+		resp, err := env.srv.Client().Do(req)
+		if err == nil {
+			*r.out = resp.StatusCode == http.StatusForbidden
+			resp.Body.Close()
+		}
+	}
+	return methods, roleAssignments
+}
+
+var sentinels = []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled,
+	directory.ErrUnavailable, directory.ErrInvalid, context.Canceled, context.DeadlineExceeded}
+
+// checkError checks that err is classified and names the step and the object.
+func checkError(t *testing.T, st *chaosStats, op string, err error, object string) {
+	t.Helper()
+	if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) {
+		st.unclassified++
+		t.Errorf("%s: unclassified error: %v", op, err)
+	}
+	var se *serviceaccount.Error
+	var ve *verify.Error
+	switch {
+	case errors.As(err, &se):
+		if se.Step == "" || !strings.Contains(err.Error(), object) {
+			st.unnamed++
+			t.Errorf("%s: error does not name the step and %q: %v", op, object, err)
+		}
+	case errors.As(err, &ve):
+		if !strings.Contains(err.Error(), object) {
+			st.unnamed++
+			t.Errorf("%s: error does not name %q: %v", op, object, err)
+		}
+	default:
+		st.unnamed++
+		t.Errorf("%s: error of type %T, want *serviceaccount.Error or *verify.Error: %v", op, err, err)
+	}
+}
+
+// checkState checks the directory itself: no duplicate users or
+// assignments, no role beyond the spec, never an unexpected privileged one.
+func checkState(t *testing.T, st *chaosStats, env *graphEnv, want []roles.Role) {
+	t.Helper()
+	users := env.fake.Users()
+	upns := map[string]bool{}
+	for _, u := range users {
+		k := strings.ToLower(u.UserPrincipalName)
+		if upns[k] {
+			st.duplicates++
+			t.Errorf("duplicate user %s", u.UserPrincipalName)
+		}
+		upns[k] = true
+		if !serviceaccount.IsManaged(u) {
+			t.Errorf("user %s lacks the ownership marker", u.UserPrincipalName)
+		}
+	}
+	allowed := map[string]bool{}
+	for _, r := range want {
+		allowed[r.ID] = true
+	}
+	seen := map[string]bool{}
+	for _, a := range env.fake.AllRoleAssignments() {
+		key := a.PrincipalID + "|" + a.RoleDefinitionID + "|" + a.DirectoryScopeID
+		if seen[key] {
+			st.duplicates++
+			t.Errorf("duplicate role assignment %+v", a)
+		}
+		seen[key] = true
+		if !allowed[a.RoleDefinitionID] || a.DirectoryScopeID != directory.TenantScope {
+			st.extraRoles++
+			t.Errorf("role assignment beyond the spec: %+v", a)
+			if r, ok := roles.Lookup(a.RoleDefinitionID); !ok || r.Privileged {
+				st.unexpectedPrivileged++
+			}
+		}
+	}
+}
+
+func heldRoles(f *directorytest.Fake, principal string) []string {
+	var ids []string
+	for _, a := range f.AllRoleAssignments() {
+		if a.PrincipalID == principal && a.DirectoryScopeID == directory.TenantScope {
+			ids = append(ids, a.RoleDefinitionID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func roleIDs(rs []roles.Role) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	slices.Sort(ids)
+	return ids
+}

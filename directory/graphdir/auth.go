@@ -1,0 +1,99 @@
+package graphdir
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
+)
+
+// tokenProvider gets access tokens from an azcore.TokenCredential for the
+// SDK's bearer-token authentication provider.
+//
+// It replaces kiota-authentication-azure-go's provider, which sends no
+// token at all (silently) to a host outside its allowed list and refuses
+// plain http to loopback addresses other than 127.0.0.1, localhost and ::1.
+// This one sends a token to exactly one place, the scheme, host and port of
+// the base URL, and fails loudly for any other URL (an @odata.nextLink pointing
+// elsewhere, a redirect), so that a token never leaks and a misconfigured
+// base URL never turns into unauthenticated requests.
+type tokenProvider struct {
+	cred   azcore.TokenCredential
+	scopes []string
+	scheme string
+	host   string // lower-case host name of the base URL, without port
+	port   string // port of the base URL, explicit or the scheme's
+	hosts  *absauth.AllowedHostsValidator
+}
+
+var _ absauth.AccessTokenProvider = (*tokenProvider)(nil)
+
+func newTokenProvider(cred azcore.TokenCredential, scope string, base *url.URL) (*tokenProvider, error) {
+	host := strings.ToLower(base.Hostname())
+	v, err := absauth.NewAllowedHostsValidatorErrorCheck([]string{host})
+	if err != nil {
+		return nil, err
+	}
+	return &tokenProvider{cred: cred, scopes: []string{scope}, scheme: strings.ToLower(base.Scheme), host: host, port: portOf(base), hosts: v}, nil
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
+}
+
+// foreignHostError reports a request for another origin than the service
+// root's, which gets no token.
+type foreignHostError struct{ origin, root string }
+
+func (e *foreignHostError) Error() string {
+	return fmt.Sprintf("refusing to send a token to %s: only %s gets one", e.origin, e.root)
+}
+
+// tokenError is a failure to get a token from the credential.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return "get access token: " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+// GetAuthorizationToken implements absauth.AccessTokenProvider. additional
+// may carry the base64 "claims" of a continuous access evaluation
+// challenge, which the SDK's request adapter answers by asking again.
+func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, additional map[string]any) (string, error) {
+	if u == nil || !strings.EqualFold(u.Scheme, p.scheme) || !strings.EqualFold(u.Hostname(), p.host) || portOf(u) != p.port {
+		origin := "<nil>"
+		if u != nil {
+			origin = u.Scheme + "://" + u.Host
+		}
+		return "", &foreignHostError{origin: origin, root: p.scheme + "://" + p.host + ":" + p.port}
+	}
+	opts := policy.TokenRequestOptions{Scopes: p.scopes, EnableCAE: true}
+	if raw, ok := additional["claims"].(string); ok && raw != "" {
+		claims, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil {
+			return "", &tokenError{err: fmt.Errorf("decode claims challenge: %w", err)}
+		}
+		opts.Claims = string(claims)
+	}
+	tok, err := p.cred.GetToken(ctx, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", &tokenError{err: err}
+	}
+	return tok.Token, nil
+}
+
+// GetAllowedHostsValidator implements absauth.AccessTokenProvider.
+func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return p.hosts }

@@ -1,0 +1,21 @@
+package graphdir_test
+
+import (
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
+)
+
+func TestConformance(t *testing.T) {
+	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+		return newEnv(t, nil, nil).dir
+	})
+}
+
+// Paging on every list, with two items a page.
+func TestConformanceSmallPages(t *testing.T) {
+	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+		return newEnv(t, &graphtestOptionsPageSize2, nil).dir
+	})
+}

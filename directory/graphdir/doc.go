@@ -1,0 +1,64 @@
+// Package graphdir implements [directory.Directory] over Microsoft Graph
+// v1.0, for a customer's Microsoft Entra ID tenant. Most code should not use
+// it directly: create a Directory with [New] and hand it to package
+// serviceaccount or verify.
+//
+//	cred, err := azidentity.NewClientSecretCredential(tenantID, clientID, secret, nil)
+//	...
+//	dir, err := graphdir.New(cred, nil)
+//
+// The package imports only the sub-packages of msgraph-sdk-go it needs
+// (models, users, rolemanagement, domains), never the root package and its
+// GraphServiceClient, which would pull every Graph request builder into the
+// build.
+//
+// # Authentication and clouds
+//
+// Any azcore.TokenCredential works. Tokens are requested for
+// https://<host>/.default of [Options.Cloud] ([Global], [USGovL4],
+// [USGovL5DoD], [China]); configure the credential's authority with
+// [Cloud.AzureCloud]. A token is sent only to the scheme and host of the
+// service root (the cloud's, or [Options.BaseURL]); a request anywhere else
+// fails instead of going out without one.
+//
+// The credential needs, as application permissions (or, delegated, with a
+// signed-in admin holding the roles in brackets): User.ReadWrite.All to
+// create and delete users (User Administrator), RoleManagement.ReadWrite.Directory
+// to assign roles (Privileged Role Administrator),
+// UserAuthenticationMethod.Read.All to list authentication methods, and
+// Domain.Read.All (or Directory.Read.All) to list domains. Reading only
+// (package verify) needs User.Read.All, RoleManagement.Read.Directory,
+// UserAuthenticationMethod.Read.All and Domain.Read.All.
+//
+// # Round trips
+//
+// Single operations are single requests made with the SDK's request
+// builders. The optional interfaces use JSON batching (POST /$batch, up to
+// 20 requests each): [Directory.Snapshot] reads a user, its role
+// assignments, its authentication methods and the domains in one round trip
+// (given an object ID, or a userPrincipalName whose ID the Directory has
+// seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
+// round trip, and [Directory.DeleteUserAndRoleAssignments] deletes
+// assignments and then the user in one.
+//
+// # Retries
+//
+// Answers 429, 503 and 504 are retried after exactly the Retry-After they
+// carry (fractional seconds such as 2.128, or an HTTP date), or after an
+// exponential backoff with jitter when there is none; so are $batch items
+// answered so, in a new batch, after their own Retry-After. A connection
+// lost during a GET or DELETE is retried; one lost during a POST is not,
+// since the POST may have been applied: it fails with
+// [directory.ErrUnavailable]. Every wait goes through [Options.Sleep] and
+// ends when the context is done. Replication lag (a user created moments ago
+// unknown to role assignment) is not retried here: it is reported as
+// [directory.ErrNotFound] and waited out by package serviceaccount.
+//
+// # Errors
+//
+// Every failure is an [*Error] naming the operation and the object, with
+// the status, code, message, request ID and Retry-After of the answer, that
+// satisfies [errors.Is] for exactly one of the directory sentinels (or wraps
+// the context's error). One function reads every Graph error body, of a
+// single request or of a $batch item.
+package graphdir

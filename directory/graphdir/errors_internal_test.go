@@ -1,0 +1,193 @@
+package graphdir
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cloudhub/consent/directory"
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+)
+
+// FuzzParseError: whatever bytes a failed answer carries, parseError does
+// not panic, classifies the failure as exactly one sentinel, and names the
+// operation and the object on one line.
+func FuzzParseError(f *testing.F) {
+	for _, seed := range []struct {
+		status int
+		body   string
+	}{
+		{404, `{"error":{"code":"Request_ResourceNotFound","message":"Resource 'x' does not exist or one of its queried reference-property objects are not present.","innerError":{"date":"2024-05-01T10:20:30","request-id":"r","client-request-id":"c"}}}`},
+		{400, `{"error":{"code":"Request_BadRequest","message":"Another object with the same value for property userPrincipalName already exists.","details":[{"target":"userPrincipalName","code":"ObjectConflict"}]}}`},
+		{400, `{"error":{"code":"Request_BadRequest","message":"A conflicting object with one or more of the specified property values is present in the directory."}}`},
+		{429, `{"error":{"code":"TooManyRequests","innerError":{"code":"429","date":"2020-08-18T12:51:51","message":"Please retry after","request-id":"94fb3b52-452a-4535-a601-69e0a90e3aa2","status":"429"},"message":"Please retry again later."}}`},
+		{403, `{"error":{"code":"","message":null}}`},
+		{404, `{"error":{"innererror":{"requestId":"old"}}}`},
+		{500, `{"error":null}`},
+		{400, `{"error":{"code":5,"message":["x"],"details":[null,1,{"code":{}}],"innerError":"x"}}`},
+		{502, `<html>Bad Gateway</html>`},
+		{400, `"eyJlcnJvciI6e319"`},
+		{400, "\xff\xfe\x00"},
+		{0, ``},
+		{424, `{}`},
+		{200, `[]`},
+		{999, `{"error":{"message":"` + strings.Repeat("é", 3000) + `"}}`},
+	} {
+		f.Add(seed.status, []byte(seed.body), "2.128")
+	}
+	f.Add(429, []byte(`{}`), "Wed, 21 Oct 2015 07:28:00 GMT")
+	f.Add(503, []byte(`{}`), "-1")
+	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string) {
+		h := http.Header{}
+		h.Set("Retry-After", retryAfter)
+		for _, o := range []op{opGetUser, opCreateRoleAssignment} {
+			e := parseError(o, `"svc@contoso.com"`, status, h, body, nil)
+			if e == nil {
+				t.Fatal("nil error")
+			}
+			if directory.Classify(e) == nil {
+				t.Fatalf("status %d body %q: %v matches no sentinel", status, body, e)
+			}
+			msg := e.Error()
+			if !strings.HasPrefix(msg, "graphdir: "+string(o)+` "svc@contoso.com": `) {
+				t.Fatalf("message %q does not name the operation and object", msg)
+			}
+			if strings.ContainsAny(msg, "\n\r") || !utf8.ValidString(msg) {
+				t.Fatalf("message %q is not one printable line", msg)
+			}
+			if e.RetryAfter < 0 {
+				t.Fatalf("negative RetryAfter %v", e.RetryAfter)
+			}
+		}
+	})
+}
+
+// What the SDK itself builds, when it does, is read without calling its
+// Error method (which dereferences a nil message).
+func TestParseErrorFromSDKErrors(t *testing.T) {
+	withMessage := odataerrors.NewODataError()
+	me := odataerrors.NewMainError()
+	code, msg := "Request_ResourceNotFound", "gone"
+	me.SetCode(&code)
+	me.SetMessage(&msg)
+	inner := odataerrors.NewInnerError()
+	rid := "rid"
+	inner.SetRequestId(&rid)
+	me.SetInnerError(inner)
+	withMessage.SetErrorEscaped(me)
+	withMessage.SetStatusCode(404)
+
+	empty := odataerrors.NewODataError() // no error, no message
+	empty.SetStatusCode(403)
+
+	oldSpelling := odataerrors.NewODataError()
+	me2 := odataerrors.NewMainError()
+	inner2 := odataerrors.NewInnerError()
+	old := "old-rid"
+	inner2.SetAdditionalData(map[string]any{"requestId": &old})
+	me2.SetInnerError(inner2)
+	oldSpelling.SetErrorEscaped(me2)
+	oldSpelling.SetStatusCode(400)
+
+	headers := abs.NewResponseHeaders()
+	headers.Add("Retry-After", "3")
+	apiErr := &abs.ApiError{Message: "The server returned an unexpected status code with no response body: 429", ResponseStatusCode: 429, ResponseHeaders: headers}
+
+	for _, tc := range []struct {
+		err        error
+		class      error
+		code       string
+		requestID  string
+		retryAfter time.Duration
+	}{
+		{withMessage, directory.ErrNotFound, code, rid, 0},
+		{empty, directory.ErrPermission, "", "", 0},
+		{oldSpelling, directory.ErrInvalid, "", old, 0},
+		{apiErr, directory.ErrThrottled, "", "", 3 * time.Second},
+		{fmt.Errorf("wrapped: %w", withMessage), directory.ErrNotFound, code, rid, 0},
+	} {
+		e := parseError(opGetUser, `"x"`, 0, nil, nil, tc.err)
+		if !errors.Is(e, tc.class) || e.Code != tc.code || e.RequestID != tc.requestID || e.RetryAfter != tc.retryAfter {
+			t.Errorf("parseError(%T) = %#v, want class %v, code %q, request ID %q, Retry-After %v", tc.err, e, tc.class, tc.code, tc.requestID, tc.retryAfter)
+		}
+		_ = e.Error()
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		value, date string
+		want        time.Duration
+		ok          bool
+	}{
+		{"2.128", "", 2128 * time.Millisecond, true},
+		{"0.0000001", "", 100 * time.Nanosecond, true},
+		{"0.1234567891", "", 123456790 * time.Nanosecond, true},
+		{"120", "", 2 * time.Minute, true},
+		{" 3 ", "", 3 * time.Second, true},
+		{"0", "", 0, true},
+		{"-1", "", 0, false},
+		{"NaN", "", 0, false},
+		{"1e300", "", 0, false},
+		{"soon", "", 0, false},
+		{"", "", 0, false},
+		{"Wed, 21 Oct 2015 07:28:05 GMT", "", 5 * time.Second, true},
+		{"Wed, 21 Oct 2015 07:28:05 GMT", "Wed, 21 Oct 2015 07:28:02 GMT", 3 * time.Second, true},
+		{"Wed, 21 Oct 2015 07:27:00 GMT", "", 0, true},
+	} {
+		h := http.Header{}
+		h.Set("Retry-After", tc.value)
+		if tc.date != "" {
+			h.Set("Date", tc.date)
+		}
+		got, ok := retryAfter(h, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%q, Date %q) = %v, %v; want %v, %v", tc.value, tc.date, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestUPNCacheIsBounded(t *testing.T) {
+	c := newUPNCache(8)
+	for i := range 100 {
+		c.put(fmt.Sprintf("u%d@contoso.com", i), fmt.Sprint(i))
+	}
+	if n := len(c.ids); n > 8 {
+		t.Errorf("%d entries, want at most 8", n)
+	}
+	if got := c.get("U99@CONTOSO.COM"); got != "99" {
+		t.Errorf("latest entry = %q, want 99", got)
+	}
+	c.forgetID("99")
+	if got := c.get("u99@contoso.com"); got != "" {
+		t.Errorf("after forgetID: %q", got)
+	}
+	for i := range 100 {
+		c.forget(fmt.Sprintf("u%d@contoso.com", i))
+		c.put(fmt.Sprintf("u%d@contoso.com", i), "x")
+	}
+	if n, m := len(c.ids), len(c.order); n > 8 || m > 8 {
+		t.Errorf("%d entries, %d slots, want at most 8", n, m)
+	}
+}
+
+func TestIsObjectID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"11111111-0000-4000-8000-000000000001": true,
+		"AB3F8C1D-0000-4000-8000-00000000DEAD": true,
+		"11111111-0000-4000-8000-00000000000":  false,
+		"11111111-0000-4000-8000-00000000000g": false,
+		"svc@contoso.com":                      false,
+		"111111110000-4000-8000-0000000000001": false,
+	} {
+		if got := isObjectID(s); got != want {
+			t.Errorf("isObjectID(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package consent_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+)
+
+// TestSecretsNeverLeakThroughGraph runs provision, verify, a failed and
+// rolled-back provision, a provision with a caller-supplied password, and
+// deprovision through the Graph backend with debug logging everywhere, then
+// looks for the passwords and the bearer token in every log line, event,
+// error and rendering of every returned value.
+func TestSecretsNeverLeakThroughGraph(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	env := newGraphEnvLogged(t, nil, nil, logger)
+	var seen []string
+	record := func(vs ...any) {
+		for _, v := range vs {
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+				seen = append(seen, fmt.Sprintf(verb, v))
+			}
+			if b, err := json.Marshal(v); err == nil {
+				seen = append(seen, string(b))
+			}
+		}
+	}
+	recordErr := func(err error) {
+		for ; err != nil; err = errors.Unwrap(err) {
+			seen = append(seen, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+		}
+	}
+	p := serviceaccount.New(env.dir, &serviceaccount.Options{
+		Logger: logger, Sleep: env.clock.Sleep, Now: env.clock.Now,
+		OnEvent: func(e serviceaccount.Event) { record(e) },
+	})
+	v := verify.New(env.dir, &verify.Options{Logger: logger})
+	ctx := context.Background()
+	var secrets []string
+
+	spec := chaosSpec(1)
+	plan, err := p.Plan(ctx, spec)
+	record(plan)
+	recordErr(err)
+	res, err := p.Provision(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, res.Password.Reveal())
+	record(res, res.Account, res.User, res.Changes)
+	rep, err := v.Verify(ctx, res.Account)
+	record(rep, rep.String())
+	recordErr(err)
+
+	// A failing run: role assignment denied, the account rolled back.
+	env.srv.DenyPermission(graphtest.CreateRoleAssignment)
+	bad := chaosSpec(2)
+	bad.Password = directory.NewPassword("Caller-Supplied-Secret-42!")
+	secrets = append(secrets, bad.Password.Reveal())
+	record(bad)
+	_, err = p.Provision(ctx, bad)
+	if err == nil {
+		t.Fatal("Provision succeeded although role assignment was denied")
+	}
+	recordErr(err)
+	record(err)
+	env.srv.ClearFaults()
+
+	// A caller-supplied password that succeeds, a lost create answer.
+	env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
+	res2, err := p.Provision(ctx, bad)
+	recordErr(err)
+	record(res2)
+	if err := p.Deprovision(ctx, res.Account); err != nil {
+		recordErr(err)
+	}
+	if err := p.Deprovision(ctx, res2.Account); err != nil {
+		recordErr(err)
+	}
+
+	// The secrets did go over the wire (so the test can fail)...
+	var wire strings.Builder
+	for _, r := range env.srv.Requests() {
+		wire.Write(r.Body)
+		wire.WriteString(r.Header.Get("Authorization"))
+		for _, b := range r.Batch {
+			wire.Write(b.Body)
+		}
+	}
+	for _, s := range append(secrets, testToken) {
+		if !strings.Contains(wire.String(), s) {
+			t.Fatalf("secret %.4s... never reached the server: the test would prove nothing", s)
+		}
+	}
+	// ...and nowhere else.
+	all := logs.String() + "\n" + strings.Join(seen, "\n")
+	if logs.Len() == 0 {
+		t.Fatal("no log line was captured")
+	}
+	for _, s := range append(secrets, testToken) {
+		if i := strings.Index(all, s); i >= 0 {
+			t.Errorf("secret %.4s... leaked: ...%s...", s, all[max(0, i-120):min(len(all), i+40)])
+		}
+	}
+	if strings.Contains(strings.ToLower(logs.String()), "authorization") {
+		t.Errorf("a log line names the Authorization header")
+	}
+	_ = http.StatusOK
+}

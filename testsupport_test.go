@@ -1,0 +1,97 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/cloudhub/consent/directory/graphdir"
+	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/directorytest"
+)
+
+// testToken is the bearer token the fake credential hands out; tests check
+// it never leaks.
+const testToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.test-bearer-token-do-not-leak"
+
+type fakeCredential struct{}
+
+func (fakeCredential) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: testToken, ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// clock is a simulated clock: Sleep advances it at once, so waits of
+// seconds (Retry-After, replication lag) cost no real time.
+type clock struct {
+	mu    sync.Mutex
+	now   time.Time
+	slept time.Duration
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	c.slept += d
+	return nil
+}
+
+// graphEnv is a graphdir.Directory over a graphtest.Server, both on one
+// simulated clock.
+type graphEnv struct {
+	srv   *graphtest.Server
+	fake  *directorytest.Fake
+	dir   *graphdir.Directory
+	clock *clock
+}
+
+func newGraphEnv(tb testing.TB, srvOpts *graphtest.Options, transport func(http.RoundTripper) http.RoundTripper) *graphEnv {
+	return newGraphEnvLogged(tb, srvOpts, transport, nil)
+}
+
+func newGraphEnvLogged(tb testing.TB, srvOpts *graphtest.Options, transport func(http.RoundTripper) http.RoundTripper, logger *slog.Logger) *graphEnv {
+	tb.Helper()
+	c := newClock()
+	if srvOpts == nil {
+		srvOpts = &graphtest.Options{}
+	}
+	if srvOpts.Fake == nil {
+		srvOpts.Fake = directorytest.New(&directorytest.Options{Now: c.Now})
+	}
+	srv := graphtest.NewServer(srvOpts)
+	tb.Cleanup(srv.Close)
+	var rt http.RoundTripper = srv.Client().Transport
+	if transport != nil {
+		rt = transport(rt)
+	}
+	dir, err := graphdir.New(fakeCredential{}, &graphdir.Options{
+		BaseURL:    srv.URL,
+		HTTPClient: &http.Client{Transport: rt},
+		Sleep:      c.Sleep,
+		Logger:     logger,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &graphEnv{srv: srv, fake: srvOpts.Fake, dir: dir, clock: c}
+}
+
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }
+func isErr(err, target error) bool               { return errors.Is(err, target) }
