@@ -56,6 +56,7 @@ var allFaults = []faultKind{fThrottleWhole, fThrottleFrac, f503, f504, fItemThro
 type chaosStats struct {
 	runs, converged                                       int
 	faults                                                map[faultKind]int
+	fired                                                 map[string]int
 	orphans, duplicates, extraRoles, unexpectedPrivileged int
 	unclassified, unnamed                                 int
 	provisionOK, provisionFailed                          int
@@ -67,12 +68,14 @@ type cancelAt struct {
 	n      atomic.Int64
 	at     int64
 	cancel atomic.Pointer[context.CancelFunc]
+	fired  atomic.Int64
 }
 
 func (c *cancelAt) RoundTrip(r *http.Request) (*http.Response, error) {
 	if c.n.Add(1) == c.at {
 		if f := c.cancel.Load(); f != nil {
 			(*f)()
+			c.fired.Add(1)
 		}
 	}
 	return c.base.RoundTrip(r)
@@ -109,7 +112,7 @@ func TestChaos(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	st := chaosStats{faults: map[faultKind]int{}}
+	st := chaosStats{faults: map[faultKind]int{}, fired: map[string]int{}}
 	failed := false
 	for run := range runs {
 		ok := t.Run(fmt.Sprintf("run%04d", run), func(t *testing.T) {
@@ -145,6 +148,17 @@ func (st *chaosStats) summary() string {
 	for _, k := range kinds {
 		fmt.Fprintf(&b, " [%s: %d]", k, st.faults[faultKind(k)])
 		total += st.faults[faultKind(k)]
+	}
+	fmt.Fprintf(&b, " total %d\nfaults that took effect:", total)
+	kinds = kinds[:0]
+	for k := range st.fired {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	total = 0
+	for _, k := range kinds {
+		fmt.Fprintf(&b, " [%s: %d]", k, st.fired[k])
+		total += st.fired[k]
 	}
 	fmt.Fprintf(&b, " total %d", total)
 	return b.String()
@@ -210,8 +224,19 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now, ReplicationTimeout: time.Minute})
+	waited := false
+	p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now, ReplicationTimeout: time.Minute,
+		OnEvent: func(e serviceaccount.Event) { waited = waited || e.Kind == serviceaccount.EventReplicationWait }})
 	st.runs++
+	defer func() {
+		for k, n := range env.srv.Fired() {
+			st.fired[k] += n
+		}
+		st.fired["context canceled mid-call"] += int(ct.fired.Load())
+		if waited {
+			st.fired["replication lag waited out"]++
+		}
+	}()
 
 	// Provision under faults.
 	ctx, cancel := arm(rng, env, ct, st)

@@ -1,7 +1,10 @@
 package graphtest
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -104,6 +107,7 @@ func (s *Server) takeDrop(when When, endpoint Endpoint) bool {
 	for i, d := range s.faults.drops {
 		if d.when == when && d.endpoint == endpoint {
 			s.faults.drops = append(s.faults.drops[:i:i], s.faults.drops[i+1:]...)
+			s.fire(fmt.Sprintf("connection dropped %s %s", map[When]string{Before: "before", After: "after"}[when], endpoint))
 			return true
 		}
 	}
@@ -116,7 +120,39 @@ func (s *Server) dropAfter(endpoint Endpoint) bool  { return s.takeDrop(After, e
 func (s *Server) denied(endpoint Endpoint) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.faults.denied[endpoint]
+	if s.faults.denied[endpoint] {
+		s.fire("403 " + string(endpoint))
+		return true
+	}
+	return false
+}
+
+// fire counts a fault that took effect. It must be called with s.mu held.
+func (s *Server) fire(kind string) {
+	if s.fired == nil {
+		s.fired = map[string]int{}
+	}
+	s.fired[kind]++
+}
+
+// Fired returns how many times each kind of injected fault took effect
+// (armed faults that no request met are not counted), for reports of
+// fault-injection runs.
+func (s *Server) Fired() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.fired)
+}
+
+func retryAfterKind(v string) string {
+	switch {
+	case v == "":
+		return "absent"
+	case strings.Contains(v, "."):
+		return "fractional"
+	default:
+		return "whole"
+	}
 }
 
 // outerFault is a fault that answers an HTTP request instead of serving it.
@@ -132,12 +168,15 @@ func (s *Server) takeOuterFault(endpoint Endpoint) (outerFault, bool) {
 	switch {
 	case f.throttle > 0:
 		f.throttle--
+		s.fire("429 Retry-After " + retryAfterKind(f.throttleRetryAfter))
 		return outerFault{status: http.StatusTooManyRequests, retryAfter: f.throttleRetryAfter}, true
 	case f.fail > 0:
 		f.fail--
+		s.fire(fmt.Sprint(f.failStatus))
 		return outerFault{status: f.failStatus}, true
 	case endpoint == Batch && f.batchFail > 0:
 		f.batchFail--
+		s.fire(fmt.Sprintf("$batch answered %d", f.batchFailStatus))
 		return outerFault{status: f.batchFailStatus}, true
 	}
 	return outerFault{}, false
@@ -150,6 +189,7 @@ func (s *Server) takeItemThrottle() (string, bool) {
 	defer s.mu.Unlock()
 	if s.faults.itemThrottle > 0 {
 		s.faults.itemThrottle--
+		s.fire("$batch item 429")
 		return s.faults.itemRetryAfter, true
 	}
 	return "", false

@@ -94,6 +94,7 @@ type Server struct {
 	requests []Request
 	seq      int
 	faults   faults
+	fired    map[string]int
 }
 
 // NewServer starts a server. Close it when done.

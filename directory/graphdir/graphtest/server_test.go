@@ -445,3 +445,27 @@ func TestReplicationLag(t *testing.T) {
 		t.Errorf("%d %s", r.status, r.raw)
 	}
 }
+
+func TestFiredCountsFaultsThatTookEffect(t *testing.T) {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.ThrottleNext(1, "2.128")
+	srv.FailNext(1, http.StatusGatewayTimeout)
+	srv.DropConnection(graphtest.After, graphtest.CreateUser) // never met
+	get := func() {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/domains", nil)
+		req.Header.Set("Authorization", "Bearer x")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	get()
+	get()
+	get()
+	want := map[string]int{"429 Retry-After fractional": 1, "504": 1}
+	if diff := cmp.Diff(want, srv.Fired()); diff != "" {
+		t.Errorf("Fired() mismatch (-want +got):\n%s", diff)
+	}
+}
