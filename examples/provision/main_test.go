@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestProvisionDemo(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-workloads", "teams,exchange"}, 0, "created, 3 change(s)"},
+		{[]string{"-workloads", "teams", "-plan"}, 0, "2 to add"},
+		{[]string{"-workloads", "exchange", "-read-only"}, 2, "privileged role(s) refused"},
+		{[]string{"-workloads", "exchange", "-read-only", "-allow-privileged"}, 0, "Global Reader"},
+		{[]string{"-workloads", "teamz"}, 2, `unknown workload "teamz"`},
+		{[]string{"-upn", "svc@contoso.com"}, 2, "not verified"},
+		{[]string{"-upn", "cloudhub-svc@contoso.onmicrosoft.com"}, 1, "not created by this SDK"},
+		{[]string{"-upn", "cloudhub-svc@contoso.onmicrosoft.com", "-adopt"}, 0, "up to date"},
+		{[]string{"-auth", "cert", "-tenant", "t", "-client-id", "c"}, 2, "-cert FILE"},
+		{[]string{"-auth", "secret", "-tenant", "t"}, 2, "-client-id"},
+		{[]string{"-cloud", "mars", "-tenant", "t"}, 2, "unknown cloud"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tc.args, &out, &errOut)
+		if code != tc.code || !strings.Contains(out.String()+errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tc.args, code, tc.code, tc.want, out.String(), errOut.String())
+		}
+	}
+}
+
+func TestProvisionJSONMasksPassword(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-json"}, &out, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res struct {
+		Password string
+		Created  bool
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || res.Password != "[REDACTED]" {
+		t.Errorf("got %+v", res)
+	}
+	out.Reset()
+	run(context.Background(), []string{"-json", "-show-password"}, &out, &bytes.Buffer{})
+	_ = json.Unmarshal(out.Bytes(), &res)
+	if len(res.Password) != 24 {
+		t.Errorf("-show-password: password %q", res.Password)
+	}
+}

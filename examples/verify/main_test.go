@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestVerifyDemo(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 0, "PASSED"},
+		{[]string{"-workloads", "teams,exchange"}, 1, "missing at tenant scope /: Exchange Administrator"},
+		{[]string{"-upn", "nobody@contoso.onmicrosoft.com"}, 1, "account.exists"},
+		{[]string{"-usage-location", "US"}, 1, `expected "US"`},
+		{[]string{"-workloads", "compliance", "-read-only"}, 2, "no read-only role"},
+		{[]string{"-id", "not-a-guid"}, 2, "not an object ID"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tc.args, &out, &errOut)
+		if code != tc.code || !strings.Contains(out.String()+errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, want %d with %q\nstdout: %s\nstderr: %s", tc.args, code, tc.code, tc.want, out.String(), errOut.String())
+		}
+	}
+}
+
+func TestVerifyJSON(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-json"}, &out, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep struct {
+		Checks []struct{ ID, Status string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Checks) != 10 {
+		t.Fatalf("report %+v, %v", rep, err)
+	}
+}
