@@ -423,6 +423,11 @@ func follow[P page[M], M any, T any](ctx context.Context, d *Directory, o op, ob
 		if p == zero {
 			return nil, unexpected(o, object, c.status, "no collection")
 		}
+		if p.GetValue() == nil {
+			// A collection without "value" is not an empty collection:
+			// reporting it as one would make facts disappear.
+			return nil, unexpected(o, object, c.status, "collection without a value array")
+		}
 		for _, m := range p.GetValue() {
 			acc = append(acc, conv(m))
 		}

@@ -2,6 +2,7 @@ package graphdir
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/cloudhub/consent/directory"
@@ -106,8 +107,14 @@ type wirePage[T any] struct {
 
 func decodePage[T any](body []byte) (wirePage[T], error) {
 	var p wirePage[T]
-	err := json.Unmarshal(body, &p)
-	return p, err
+	if err := json.Unmarshal(body, &p); err != nil {
+		return p, err
+	}
+	if p.Value == nil {
+		// Missing or null: not an empty collection.
+		return p, errors.New(`no "value" array`)
+	}
+	return p, nil
 }
 
 // From the SDK's models.
