@@ -205,3 +205,29 @@ func ExampleReport_Check() {
 	//   "remediation": "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
 	// }
 }
+
+// VerifyFleet checks many tenants at once and streams results as they
+// finish.
+func ExampleVerifyFleet() {
+	ctx := context.Background()
+	var targets []verify.Target
+	for i, name := range []string{"contoso", "fabrikam", "tailspin"} {
+		dir := directorytest.New(nil)
+		res, err := serviceaccount.New(dir, nil).Provision(ctx, serviceaccount.Spec{
+			UserPrincipalName: "svc@" + directorytest.DefaultDomain, DisplayName: "svc", UsageLocation: "AU",
+			Workloads: []roles.Workload{roles.Teams},
+		})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		targets = append(targets, verify.Target{Name: name, Directory: dir, Account: res.Account, Timeout: time.Duration(i+1) * time.Minute})
+	}
+	done := map[string]bool{}
+	for r := range verify.VerifyFleet(ctx, targets, &verify.FleetOptions{Concurrency: 2}) {
+		done[r.Name] = r.Err == nil && !r.Report.Passed() // not signed in yet
+	}
+	fmt.Println(done)
+	// Output:
+	// map[contoso:true fabrikam:true tailspin:true]
+}

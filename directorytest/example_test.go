@@ -1,0 +1,75 @@
+package directorytest_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
+)
+
+func ExampleNew() {
+	ctx := context.Background()
+	f := directorytest.New(&directorytest.Options{
+		Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) },
+	})
+	u, err := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "Service account", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"), ForceChangePasswordNextSignIn: true,
+	})
+	fmt.Println(u.ID, u.UserPrincipalName, u.CreatedDateTime.Format(time.RFC3339), err)
+
+	_, err = f.CreateUser(ctx, directory.NewUser{UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "again", MailNickname: "svc",
+		Password: directory.NewPassword("Temp-Passw0rd-123!")})
+	fmt.Println(err)
+	// Output:
+	// 11111111-0000-4000-8000-000000000001 svc@contoso.onmicrosoft.com 2026-11-26T09:00:00Z <nil>
+	// directorytest: create user "svc@contoso.onmicrosoft.com": another object with the same userPrincipalName exists: directory: already exists
+}
+
+// The fake acts out the service account's owner: first sign-in, then MFA
+// registration.
+func ExampleFake_SignIn() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	f := directorytest.New(&directorytest.Options{Now: func() time.Time { return now }})
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	now = now.Add(2 * time.Hour)
+	if err := f.SignIn(ctx, u.ID, "Owner-Chosen-Passw0rd!"); err != nil {
+		fmt.Println(err)
+	}
+	if _, err := f.RegisterMethod(ctx, u.ID, directory.MethodMicrosoftAuthenticator, "Phone"); err != nil {
+		fmt.Println(err)
+	}
+	u, _ = f.User(ctx, u.ID)
+	ms, _ := f.AuthenticationMethods(ctx, u.ID)
+	fmt.Println("password changed:", u.LastPasswordChangeDateTime.Format(time.Kitchen))
+	for _, m := range ms {
+		fmt.Println("method:", m.Type)
+	}
+	// Output:
+	// password changed: 11:00AM
+	// method: password
+	// method: microsoftAuthenticator
+}
+
+// Faults make a call fail before it has any effect.
+func ExampleFake_SetFault() {
+	f := directorytest.New(nil)
+	f.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpDomains {
+			return fmt.Errorf("directorytest: list domains: %w", directory.ErrPermission)
+		}
+		return nil
+	})
+	_, err := f.Domains(context.Background())
+	fmt.Println(err)
+	fmt.Println(f.Calls())
+	// Output:
+	// directorytest: list domains: directory: permission denied
+	// [{Domains }]
+}
