@@ -2,13 +2,11 @@ package directorytest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/roles"
@@ -287,33 +285,8 @@ func (f *Fake) checkNewUser(nu directory.NewUser) error {
 	if nu.MailNickname == "" {
 		return invalid("create user %q: mailNickname is required", upn)
 	}
-	if err := checkPassword(nu.Password.Reveal()); err != nil {
+	if err := directory.CheckPasswordComplexity(nu.Password.Reveal()); err != nil {
 		return invalid("create user %q: %v", upn, err)
-	}
-	return nil
-}
-
-// checkPassword applies Entra ID's password complexity: 8 to 256
-// characters, at least three of lower case, upper case, digits and symbols.
-func checkPassword(p string) error {
-	if n := len([]rune(p)); n < 8 || n > 256 {
-		return errors.New("password must be 8 to 256 characters")
-	}
-	var lower, upper, digit, symbol int
-	for _, r := range p {
-		switch {
-		case unicode.IsLower(r):
-			lower = 1
-		case unicode.IsUpper(r):
-			upper = 1
-		case unicode.IsDigit(r):
-			digit = 1
-		default:
-			symbol = 1
-		}
-	}
-	if lower+upper+digit+symbol < 3 {
-		return errors.New("password does not meet complexity requirements")
 	}
 	return nil
 }
@@ -531,7 +504,7 @@ func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
 	if !u.user.AccountEnabled {
 		return fmt.Errorf("directorytest: sign in %q: account is disabled: %w", userID, directory.ErrPermission)
 	}
-	if err := checkPassword(newPassword); err != nil {
+	if err := directory.CheckPasswordComplexity(newPassword); err != nil {
 		return invalid("sign in %q: %v", userID, err)
 	}
 	if newPassword == u.password {

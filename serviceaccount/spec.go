@@ -208,33 +208,13 @@ func validateUsageLocation(loc string) (string, error) {
 // password without ever putting it in the error.
 func validatePassword(p directory.Password) error {
 	s := p.Reveal()
-	if n := utf8.RuneCountInString(s); n < 8 || n > 256 {
-		return fieldErr("Password", "[REDACTED]", "must be 8 to 256 characters")
-	}
-	if classes(s) < 3 {
-		return fieldErr("Password", "[REDACTED]", "must contain three of: lower case, upper case, digits, symbols")
+	if err := directory.CheckPasswordComplexity(s); err != nil {
+		return fieldErr("Password", "[REDACTED]", "%v", err)
 	}
 	if strings.ContainsFunc(s, unicode.IsControl) {
 		return fieldErr("Password", "[REDACTED]", "must not contain control characters")
 	}
 	return nil
-}
-
-func classes(s string) int {
-	var l, u, d, o int
-	for _, r := range s {
-		switch {
-		case unicode.IsLower(r):
-			l = 1
-		case unicode.IsUpper(r):
-			u = 1
-		case unicode.IsDigit(r):
-			d = 1
-		default:
-			o = 1
-		}
-	}
-	return l + u + d + o
 }
 
 // resolveRoles turns workloads, access level and extra role names into the

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/cloudhub/consent/directory"
 )
@@ -216,32 +215,10 @@ func (c *call) invalidUser(nu directory.NewUser, err error) response {
 				errorDetail{Code: "InvalidValue", Target: "userPrincipalName"})
 		}
 	}
-	if !complexPassword(nu.Password.Reveal()) {
+	if directory.CheckPasswordComplexity(nu.Password.Reveal()) != nil {
 		return c.fail(http.StatusBadRequest, "Request_BadRequest", weakPasswordMessage)
 	}
 	return c.fakeError(err, nu.UserPrincipalName)
-}
-
-// complexPassword applies Entra ID's password rules: 8 to 256 characters,
-// three of lower case, upper case, digits and symbols.
-func complexPassword(p string) bool {
-	if n := len([]rune(p)); n < 8 || n > 256 {
-		return false
-	}
-	var lower, upper, digit, symbol int
-	for _, r := range p {
-		switch {
-		case unicode.IsLower(r):
-			lower = 1
-		case unicode.IsUpper(r):
-			upper = 1
-		case unicode.IsDigit(r):
-			digit = 1
-		default:
-			symbol = 1
-		}
-	}
-	return lower+upper+digit+symbol >= 3
 }
 
 // DELETE /users/{id}
