@@ -1,0 +1,60 @@
+package consent_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+)
+
+// Over the Graph backend, a credential that may not read authentication
+// methods or role assignments makes those checks unknown, naming the
+// permission, and the report does not pass — even for an account that is
+// otherwise perfect.
+func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
+	for _, tc := range []struct {
+		deny       graphtest.Endpoint
+		checks     []string
+		permission string
+	}{
+		{graphtest.ListAuthenticationMethods, []string{verify.CheckMFARegistered}, "UserAuthenticationMethod.Read.All"},
+		{graphtest.ListRoleAssignments, []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, "RoleManagement.Read.Directory"},
+	} {
+		t.Run(string(tc.deny), func(t *testing.T) {
+			ctx := context.Background()
+			env := newGraphEnv(t, nil, nil)
+			res, err := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}).Provision(ctx, chaosSpec(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
+				t.Fatal(err)
+			}
+			v := verify.New(env.dir, nil)
+			if rep, err := v.Verify(ctx, res.Account); err != nil || !rep.Passed() {
+				t.Fatalf("before denying: %v %v", err, rep)
+			}
+			env.srv.DenyPermission(tc.deny)
+			rep, err := v.Verify(ctx, res.Account)
+			if err != nil {
+				t.Fatalf("Verify: %v (a denied read is a finding, not an error)", err)
+			}
+			if rep.Passed() {
+				t.Error("report passed although facts could not be read")
+			}
+			for _, id := range tc.checks {
+				c, _ := rep.Check(id)
+				if c.Status != verify.StatusUnknown || !strings.Contains(c.Remediation, tc.permission) {
+					t.Errorf("%s = %s (%q): want unknown naming %s", id, c.Status, c.Remediation, tc.permission)
+				}
+			}
+		})
+	}
+}
