@@ -74,16 +74,7 @@ func (a Account) ExpectedRoles() ([]roles.Role, error) {
 
 // Validate checks the account's fields without calling the directory.
 func (a Account) Validate() error {
-	var errs []error
-	if a.ID == "" && a.UserPrincipalName == "" {
-		errs = append(errs, fieldErr("Account", "", "needs an ID or a UserPrincipalName"))
-	}
-	if a.ID != "" && !isGUID(a.ID) {
-		errs = append(errs, fieldErr("ID", a.ID, "is not an object ID (a GUID)"))
-	}
-	if a.UserPrincipalName != "" && strings.ContainsFunc(a.UserPrincipalName, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		errs = append(errs, fieldErr("UserPrincipalName", a.UserPrincipalName, "contains control characters"))
-	}
+	errs := a.validateKey()
 	if a.UsageLocation != "" {
 		if _, err := validateUsageLocation(a.UsageLocation); err != nil {
 			errs = append(errs, err)
@@ -95,6 +86,22 @@ func (a Account) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// validateKey checks what identifies the account: an ID or a UPN, each
+// well-formed.
+func (a Account) validateKey() []error {
+	var errs []error
+	if a.ID == "" && a.UserPrincipalName == "" {
+		errs = append(errs, fieldErr("Account", "", "needs an ID or a UserPrincipalName"))
+	}
+	if a.ID != "" && !isGUID(a.ID) {
+		errs = append(errs, fieldErr("ID", a.ID, "is not an object ID (a GUID)"))
+	}
+	if a.UserPrincipalName != "" && strings.ContainsFunc(a.UserPrincipalName, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		errs = append(errs, fieldErr("UserPrincipalName", a.UserPrincipalName, "contains control characters"))
+	}
+	return errs
 }
 
 func isGUID(s string) bool {

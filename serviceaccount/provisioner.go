@@ -545,11 +545,8 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 // idempotent: an account that does not exist is not an error. It refuses
 // (with [ErrNotManaged]) an account this SDK did not create.
 func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
-	if acct.ID == "" && acct.UserPrincipalName == "" {
-		return fieldErr("Account", "", "needs an ID or a UserPrincipalName")
-	}
-	if acct.ID != "" && !isGUID(acct.ID) {
-		return fieldErr("ID", acct.ID, "is not an object ID (a GUID)")
+	if errs := acct.validateKey(); len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	name := acct.String()
 	fail := func(step string, err error) error {

@@ -19,7 +19,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/cloudhub/consent/examples/internal/cli"
 	"github.com/cloudhub/consent/roles"
@@ -73,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prov := serviceaccount.New(t.Directory, &opts)
 	spec := serviceaccount.Spec{
 		UserPrincipalName: *upn, DisplayName: *displayName, UsageLocation: *usage,
-		Workloads: ws, Access: access, Roles: splitList(*extra),
+		Workloads: ws, Access: access, Roles: cli.SplitList(*extra),
 		AllowPrivileged: *allowPriv, Adopt: *adopt,
 	}
 	if *planOnly {
@@ -114,16 +113,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  temporary password: %s\n", res.Password.Reveal())
 	}
 	return 0
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func printJSON(stdout, stderr io.Writer, v any) int {

@@ -58,13 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *readOnly {
 		access = roles.ReadOnly
 	}
-	var extraRoles []string
-	for _, r := range strings.Split(*extra, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			extraRoles = append(extraRoles, r)
-		}
-	}
-	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: extraRoles, UsageLocation: *usage}
+	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: cli.SplitList(*extra), UsageLocation: *usage}
 	if err := acct.Validate(); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		return 2

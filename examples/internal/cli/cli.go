@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -35,6 +36,18 @@ const (
 	AuthCert    = "cert"
 	AuthDefault = "default"
 )
+
+// SplitList splits a comma-separated flag value, dropping empty items and
+// surrounding space.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // TenantFlags are the flags that pick a tenant.
 type TenantFlags struct {
