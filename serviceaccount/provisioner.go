@@ -221,14 +221,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	res.Account.ID = user.ID
 	res.Account.UserPrincipalName = user.UserPrincipalName
 
-	var missing []roles.Role
-	for _, c := range st.plan.Changes {
-		if c.Action == ActionAssignRole {
-			r, _ := roles.Lookup(c.RoleID)
-			missing = append(missing, r)
-		}
-	}
-	created, err := p.assign(ctx, upn, user.ID, missing, &res)
+	created, err := p.assign(ctx, upn, user.ID, st.missing, &res)
 	if err != nil {
 		perr := &Error{Op: "provision", Account: upn, Err: err, Created: res.Created}
 		var se *stepError
@@ -251,6 +244,8 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 type state struct {
 	user directory.User
 	plan Plan
+	// missing are the roles to assign, one per assign-role change.
+	missing []roles.Role
 }
 
 // read takes the one snapshot Provision and Plan need (user, its role
@@ -286,7 +281,7 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 		for _, r := range n.roles {
 			pl.Changes = append(pl.Changes, assignChange(r))
 		}
-		return state{plan: pl}, nil
+		return state{plan: pl, missing: n.roles}, nil
 	default:
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: snap.UserErr}
 	}
@@ -313,10 +308,12 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 		}
 	}
 	want := map[string]bool{}
+	var missing []roles.Role
 	for _, r := range n.roles {
 		want[r.ID] = true
 		if !held[r.ID] {
 			pl.Changes = append(pl.Changes, assignChange(r))
+			missing = append(missing, r)
 		}
 	}
 	for _, a := range snap.RoleAssignments {
@@ -336,7 +333,7 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 	if u.UsageLocation != n.spec.UsageLocation {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
-	return state{user: u, plan: pl}, nil
+	return state{user: u, plan: pl, missing: missing}, nil
 }
 
 // neverSignedIn reports whether the password is still the one set at
