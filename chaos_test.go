@@ -44,13 +44,14 @@ const (
 	fDropBeforeBatch faultKind = "reset before $batch"
 	fDropAfterBatch  faultKind = "reset after $batch applied"
 	fLag             faultKind = "replication lag"
+	fReadLag         faultKind = "read lag"
 	fDenyMethods     faultKind = "403 on authentication methods"
 	fDenyRoles       faultKind = "403 on role assignments"
 	fCancel          faultKind = "context canceled"
 )
 
 var allFaults = []faultKind{fThrottleWhole, fThrottleFrac, f503, f504, fItemThrottle, fBatch424,
-	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fLag, fDenyMethods, fDenyRoles, fCancel}
+	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fLag, fReadLag, fDenyMethods, fDenyRoles, fCancel}
 
 // chaosStats are the suite's figures.
 type chaosStats struct {
@@ -199,6 +200,8 @@ func arm(rng *rand.Rand, env *graphEnv, ct *cancelAt, st *chaosStats) (context.C
 			env.srv.DropConnection(graphtest.After, graphtest.Batch)
 		case fLag:
 			env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
+		case fReadLag:
+			env.srv.SetReadLag(time.Duration(rng.IntN(20_001)) * time.Millisecond)
 		case fDenyMethods:
 			env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
 		case fDenyRoles:
@@ -214,6 +217,7 @@ func arm(rng *rand.Rand, env *graphEnv, ct *cancelAt, st *chaosStats) (context.C
 func disarm(env *graphEnv) {
 	env.srv.ClearFaults()
 	env.srv.SetReplicationLag(0)
+	env.srv.SetReadLag(0)
 }
 
 func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
@@ -227,9 +231,12 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waited := false
+	waited, readBack := false, false
 	p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now, ReplicationTimeout: time.Minute,
-		OnEvent: func(e serviceaccount.Event) { waited = waited || e.Kind == serviceaccount.EventReplicationWait }})
+		OnEvent: func(e serviceaccount.Event) {
+			waited = waited || e.Kind == serviceaccount.EventReplicationWait
+			readBack = readBack || e.Kind == serviceaccount.EventReadBack
+		}})
 	st.runs++
 	defer func() {
 		for k, n := range env.srv.Fired() {
@@ -238,6 +245,9 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		st.fired["context canceled mid-call"] += int(ct.fired.Load())
 		if waited {
 			st.fired["replication lag waited out"]++
+		}
+		if readBack {
+			st.fired["create outcome read back while invisible"]++
 		}
 	}()
 
@@ -269,6 +279,8 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 	// a report or a classified error; the report passes unless a fact
 	// could not be read, and a fact that could not be read never passes.
 	if perr == nil {
+		// The owner signs in minutes later: reads have caught up by then.
+		env.clock.Sleep(context.Background(), time.Minute)
 		if err := env.fake.SignIn(context.Background(), res.Account.ID, "Owner-Changed-It-1!"); err != nil {
 			t.Fatal(err)
 		}

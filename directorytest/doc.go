@@ -12,7 +12,8 @@
 // scope), and not-found errors for unknown principals and role definitions
 // (only the built-in roles of package roles exist). It can simulate
 // replication lag: a user created moments ago stays unknown to role
-// assignment for [Options.ReplicationLag].
+// assignment for [Options.ReplicationLag], and invisible to reads for
+// [Options.ReadLag]. Faults are injected with [Fake.SetFault].
 //
 // It can also act out what people do in the customer-consent procedure, so
 // that the whole flow runs offline: the service account's first sign-in

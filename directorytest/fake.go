@@ -27,6 +27,13 @@ type Options struct {
 	// CreateRoleAssignment (ErrNotFound) until Now() reaches its creation
 	// time plus the lag, the way Entra ID's replication does.
 	ReplicationLag time.Duration
+	// ReadLag keeps a newly created user invisible to reads (User,
+	// Snapshot, AuthenticationMethods, by object ID or userPrincipalName:
+	// ErrNotFound) until Now() reaches its creation time plus the lag, the
+	// way a read served by a replica that has not caught up with the write
+	// does. Its userPrincipalName is taken at once: a second create
+	// conflicts (ErrExists), and it can be deleted by object ID.
+	ReadLag time.Duration
 }
 
 // Op names a Fake operation, for [Fake.SetFault] and [Fake.Calls].
@@ -66,6 +73,18 @@ type Call struct {
 
 // A FaultFunc decides whether a call fails. Returning a non-nil error makes
 // the call fail with it before it has any effect.
+//
+// The batch methods consult it with their own op first (a fault there
+// fails the whole call), then once for each primitive operation they stand
+// for, with that operation's op and object, so that a fault set on a
+// primitive also fires on the batched path: Snapshot consults OpUser,
+// OpRoleAssignments (object: the user's ID), OpAuthenticationMethods (the
+// user's ID) and OpDomains for the parts requested, and puts the error in
+// that part; CreateRoleAssignments consults OpCreateRoleAssignment for each
+// item ("roleDefinitionID/principalID"); DeleteUserAndRoleAssignments
+// consults OpDeleteRoleAssignment for each assignment and OpDeleteUser.
+//
+// It runs with the Fake's lock held: it must not call the Fake.
 type FaultFunc func(op Op, object string) error
 
 // Fake is an in-memory directory. Create it with [New].
@@ -73,6 +92,7 @@ type Fake struct {
 	mu          sync.Mutex
 	now         func() time.Time
 	lag         time.Duration
+	readLag     time.Duration
 	domains     []directory.Domain
 	users       map[string]*fakeUser // by ID
 	upns        map[string]string    // lower-case UPN -> ID
@@ -87,6 +107,8 @@ type fakeUser struct {
 	user     directory.User
 	password string
 	methods  []directory.AuthenticationMethod
+	// visibleAt is when reads start to see the user (Options.ReadLag).
+	visibleAt time.Time
 }
 
 var (
@@ -104,6 +126,7 @@ func New(opts *Options) *Fake {
 	f := &Fake{
 		now:         opts.Now,
 		lag:         opts.ReplicationLag,
+		readLag:     opts.ReadLag,
 		domains:     slices.Clone(opts.Domains),
 		users:       map[string]*fakeUser{},
 		upns:        map[string]string{},
@@ -123,6 +146,14 @@ func (f *Fake) SetReplicationLag(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lag = d
+}
+
+// SetReadLag changes the read lag ([Options.ReadLag]) for users created
+// from now on.
+func (f *Fake) SetReadLag(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.readLag = d
 }
 
 // SetFault installs fn (nil removes it); it is consulted before every call.
@@ -164,10 +195,13 @@ func (f *Fake) begin(ctx context.Context, op Op, object string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	return f.faultFor(op, object)
+}
+
+// faultFor consults the fault hook. It must be called with f.mu held.
+func (f *Fake) faultFor(op Op, object string) error {
 	if f.fault != nil {
-		if err := f.fault(op, object); err != nil {
-			return err
-		}
+		return f.fault(op, object)
 	}
 	return nil
 }
@@ -185,8 +219,9 @@ const (
 
 func (f *Fake) timestamp() time.Time { return f.now().UTC().Truncate(time.Second) }
 
+// lookup finds a user by object ID or userPrincipalName, both compared
+// case-insensitively as Entra does (object IDs are GUIDs).
 func (f *Fake) lookup(idOrUPN string) (*fakeUser, bool) {
-	// Object IDs are GUIDs, which Entra compares case-insensitively.
 	if u, ok := f.users[strings.ToLower(idOrUPN)]; ok {
 		return u, true
 	}
@@ -194,6 +229,16 @@ func (f *Fake) lookup(idOrUPN string) (*fakeUser, bool) {
 		return f.users[id], true
 	}
 	return nil, false
+}
+
+// visible finds a user the way a read sees it: not before its read lag
+// has passed.
+func (f *Fake) visible(idOrUPN string) (*fakeUser, bool) {
+	u, ok := f.lookup(idOrUPN)
+	if !ok || f.now().Before(u.visibleAt) {
+		return nil, false
+	}
+	return u, true
 }
 
 func notFound(kind, object string) error {
@@ -214,7 +259,7 @@ func (f *Fake) user(idOrUPN string) (directory.User, error) {
 	if idOrUPN == "" {
 		return directory.User{}, fmt.Errorf("directorytest: get user: empty ID or userPrincipalName: %w", directory.ErrInvalid)
 	}
-	u, ok := f.lookup(idOrUPN)
+	u, ok := f.visible(idOrUPN)
 	if !ok {
 		return directory.User{}, notFound("user", idOrUPN)
 	}
@@ -248,7 +293,8 @@ func (f *Fake) CreateUser(ctx context.Context, nu directory.NewUser) (directory.
 			CreatedDateTime:            now,
 			LastPasswordChangeDateTime: now,
 		},
-		password: nu.Password.Reveal(),
+		password:  nu.Password.Reveal(),
+		visibleAt: f.now().Add(f.readLag),
 	}
 	u.methods = []directory.AuthenticationMethod{{ID: passwordMethodID, Type: directory.MethodPassword}}
 	f.users[u.user.ID] = u
@@ -303,10 +349,11 @@ func (f *Fake) DeleteUser(ctx context.Context, id string) error {
 }
 
 func (f *Fake) deleteUser(id string) error {
-	u, ok := f.users[id]
+	u, ok := f.users[strings.ToLower(id)]
 	if !ok {
 		return notFound("user", id)
 	}
+	id = u.user.ID
 	delete(f.users, id)
 	delete(f.upns, strings.ToLower(u.user.UserPrincipalName))
 	for aid, a := range f.assignments {
@@ -335,7 +382,7 @@ func (f *Fake) RoleAssignments(ctx context.Context, principalID string) ([]direc
 func (f *Fake) roleAssignments(principalID string) []directory.RoleAssignment {
 	out := []directory.RoleAssignment{}
 	for _, id := range f.order {
-		if a := f.assignments[id]; a.PrincipalID == principalID {
+		if a := f.assignments[id]; strings.EqualFold(a.PrincipalID, principalID) {
 			out = append(out, a)
 		}
 	}
@@ -360,16 +407,19 @@ func (f *Fake) createRoleAssignment(a directory.RoleAssignment) (directory.RoleA
 	if !strings.HasPrefix(a.DirectoryScopeID, "/") {
 		return a, invalid("assign %s: directoryScopeId %q must start with /", what, a.DirectoryScopeID)
 	}
-	u, ok := f.users[a.PrincipalID]
+	u, ok := f.users[strings.ToLower(a.PrincipalID)]
 	if !ok || f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
 		return a, fmt.Errorf("directorytest: assign %s: principal %q: %w", what, a.PrincipalID, directory.ErrNotFound)
 	}
-	if r, ok := roles.Lookup(a.RoleDefinitionID); !ok || r.ID != a.RoleDefinitionID {
+	a.PrincipalID = u.user.ID
+	r, ok := roles.Lookup(a.RoleDefinitionID)
+	if !ok || !strings.EqualFold(r.ID, a.RoleDefinitionID) {
 		return a, fmt.Errorf("directorytest: assign %s: role definition %q: %w", what, a.RoleDefinitionID, directory.ErrNotFound)
 	}
+	a.RoleDefinitionID = r.ID
 	for _, id := range f.order {
 		b := f.assignments[id]
-		if b.PrincipalID == a.PrincipalID && b.RoleDefinitionID == a.RoleDefinitionID && b.DirectoryScopeID == a.DirectoryScopeID {
+		if b.PrincipalID == a.PrincipalID && strings.EqualFold(b.RoleDefinitionID, a.RoleDefinitionID) && b.DirectoryScopeID == a.DirectoryScopeID {
 			return a, fmt.Errorf("directorytest: assign %s at scope %q: a conflicting assignment exists: %w", what, a.DirectoryScopeID, directory.ErrExists)
 		}
 	}
@@ -386,10 +436,10 @@ func (f *Fake) DeleteRoleAssignment(ctx context.Context, id string) error {
 	if err := f.begin(ctx, OpDeleteRoleAssignment, id); err != nil {
 		return err
 	}
-	if _, ok := f.assignments[id]; !ok {
+	if _, ok := f.assignments[strings.ToLower(id)]; !ok {
 		return notFound("role assignment", id)
 	}
-	f.removeAssignment(id)
+	f.removeAssignment(strings.ToLower(id))
 	return nil
 }
 
@@ -404,7 +454,7 @@ func (f *Fake) AuthenticationMethods(ctx context.Context, userID string) ([]dire
 }
 
 func (f *Fake) methods(idOrUPN string) ([]directory.AuthenticationMethod, error) {
-	u, ok := f.lookup(idOrUPN)
+	u, ok := f.visible(idOrUPN)
 	if !ok {
 		return nil, notFound("user", idOrUPN)
 	}
@@ -434,9 +484,13 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 	}
 	var s directory.Snapshot
 	if req.Domains {
-		s.Domains = slices.Clone(f.domains)
+		if s.DomainsErr = f.faultFor(OpDomains, ""); s.DomainsErr == nil {
+			s.Domains = slices.Clone(f.domains)
+		}
 	}
-	s.User, s.UserErr = f.user(req.User)
+	if s.UserErr = f.faultFor(OpUser, req.User); s.UserErr == nil {
+		s.User, s.UserErr = f.user(req.User)
+	}
 	if s.UserErr != nil {
 		if req.RoleAssignments {
 			s.RoleAssignmentsErr = s.UserErr
@@ -447,10 +501,14 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		return s, nil
 	}
 	if req.RoleAssignments {
-		s.RoleAssignments = f.roleAssignments(s.User.ID)
+		if s.RoleAssignmentsErr = f.faultFor(OpRoleAssignments, s.User.ID); s.RoleAssignmentsErr == nil {
+			s.RoleAssignments = f.roleAssignments(s.User.ID)
+		}
 	}
 	if req.AuthenticationMethods {
-		s.AuthenticationMethods, s.AuthenticationMethodsErr = f.methods(s.User.ID)
+		if s.AuthenticationMethodsErr = f.faultFor(OpAuthenticationMethods, s.User.ID); s.AuthenticationMethodsErr == nil {
+			s.AuthenticationMethods, s.AuthenticationMethodsErr = f.methods(s.User.ID)
+		}
 	}
 	return s, nil
 }
@@ -471,6 +529,10 @@ func (f *Fake) CreateRoleAssignments(ctx context.Context, as []directory.RoleAss
 		return out
 	}
 	for i, a := range as {
+		if err := f.faultFor(OpCreateRoleAssignment, a.RoleDefinitionID+"/"+a.PrincipalID); err != nil {
+			out[i] = directory.RoleAssignmentResult{Assignment: a, Err: err}
+			continue
+		}
 		created, err := f.createRoleAssignment(a)
 		out[i] = directory.RoleAssignmentResult{Assignment: created, Err: err}
 	}
@@ -485,7 +547,15 @@ func (f *Fake) DeleteUserAndRoleAssignments(ctx context.Context, userID string, 
 		return err
 	}
 	for _, id := range assignmentIDs {
-		f.removeAssignment(id)
+		if err := f.faultFor(OpDeleteRoleAssignment, id); err != nil {
+			return err
+		}
+	}
+	if err := f.faultFor(OpDeleteUser, userID); err != nil {
+		return err
+	}
+	for _, id := range assignmentIDs {
+		f.removeAssignment(strings.ToLower(id))
 	}
 	return f.deleteUser(userID)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/cloudhub/consent/directory"
@@ -498,19 +499,34 @@ func TestProvisionLostCreateAnswer(t *testing.T) {
 
 func TestProvisionCreateFailedBeforeWrite(t *testing.T) {
 	fake, clk := newFake(t)
-	_, err := newProvisioner(lostAnswerDir{Fake: fake, apply: false}, clk, nil).Provision(context.Background(), validSpec())
+	res, err := newProvisioner(lostAnswerDir{Fake: fake, apply: false}, clk, nil).Provision(context.Background(), validSpec())
 	if !errors.Is(err, directory.ErrUnavailable) {
 		t.Fatalf("Provision = %v, want ErrUnavailable", err)
 	}
+	// The SDK cannot tell a create that was not applied from one whose
+	// account reads do not show yet: after reading back for
+	// ReadBackTimeout it says the account may appear, and returns the
+	// password it would carry.
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || se.Step != "create user" || se.Created || se.AccountLeft {
-		t.Errorf("error = %#v; want step create user, not created, not left", se)
+	if !errors.As(err, &se) || se.Step != "create user" || se.Created || !se.AccountLeft ||
+		!strings.Contains(se.LeftReason, "most likely it was not created") {
+		t.Errorf("error = %#v; want step create user, not created, left (may appear)", se)
+	}
+	if res.Password.IsZero() || res.Created {
+		t.Errorf("Result = %+v; want the password the account would carry, Created false", res)
+	}
+	var slept time.Duration
+	for _, d := range clk.Slept() {
+		slept += d
+	}
+	if slept < 20*time.Second || slept > 30*time.Second {
+		t.Errorf("read back for %v, want about ReadBackTimeout (30 s)", slept)
 	}
 	if userExists(t, fake, testUPN) {
 		t.Error("a user exists")
 	}
 	// A re-run creates it.
-	res, err := newProvisioner(fake, clk, nil).Provision(context.Background(), validSpec())
+	res, err = newProvisioner(fake, clk, nil).Provision(context.Background(), validSpec())
 	if err != nil || !res.Created {
 		t.Errorf("re-run: Created=%v err=%v", res.Created, err)
 	}

@@ -36,6 +36,16 @@ type Options struct {
 	// RollbackTimeout bounds the cleanup after a failure, which runs even
 	// when the caller's context is done. Default: 2 minutes.
 	RollbackTimeout time.Duration
+	// ReadBackTimeout bounds how long Provision keeps reading back an
+	// account whose create it cannot be sure of (the answer was lost, or
+	// the service answered an error after perhaps applying it) while reads
+	// do not show the account yet (a read served by a replica that has not
+	// caught up). If the account appears carrying this call's marker it is
+	// this call's; if it never does, the error says it may still appear
+	// (AccountLeft). The same bound applies when a rollback's delete
+	// answers not found for the account this call created. It runs within
+	// RollbackTimeout, even when ctx is done. Default: 30 seconds.
+	ReadBackTimeout time.Duration
 	// Rand is the source of randomness for passwords and markers.
 	// Default: crypto/rand.Reader.
 	Rand io.Reader
@@ -55,6 +65,7 @@ const (
 	EventCreateUser      EventKind = "create-user"
 	EventAssignRoles     EventKind = "assign-roles"
 	EventReplicationWait EventKind = "replication-wait"
+	EventReadBack        EventKind = "read-back"
 	EventRollback        EventKind = "rollback"
 	EventDelete          EventKind = "delete"
 	EventDone            EventKind = "done"
@@ -103,6 +114,9 @@ func New(dir directory.Directory, opts *Options) *Provisioner {
 	if o.RollbackTimeout <= 0 {
 		o.RollbackTimeout = 2 * time.Minute
 	}
+	if o.ReadBackTimeout <= 0 {
+		o.ReadBackTimeout = 30 * time.Second
+	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
@@ -128,7 +142,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 func (p *Provisioner) emit(ctx context.Context, e Event) {
 	attrs := []slog.Attr{slog.String("upn", e.UserPrincipalName)}
-	if e.Kind == EventReplicationWait {
+	if e.Kind == EventReplicationWait || e.Kind == EventReadBack {
 		attrs = append(attrs, slog.Int("attempt", e.Attempt), slog.Duration("elapsed", e.Elapsed), slog.Duration("next", e.Wait))
 	}
 	p.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "serviceaccount: "+string(e.Kind)+": "+e.Message, attrs...)
@@ -156,7 +170,10 @@ type Error struct {
 	RolledBack  bool
 	RollbackErr error
 	// AccountLeft reports that the account exists after the call (or may:
-	// see the message), and why.
+	// see the message), and why. Provision then also returns the Result as
+	// far as it got, with the temporary password when this call set one,
+	// so that the caller can hand it to the account's owner or remove the
+	// account ([Provisioner.Deprovision]).
 	AccountLeft bool
 	LeftReason  string
 }
@@ -186,7 +203,9 @@ func (e *Error) Unwrap() error { return e.Err }
 // The spec is validated before any directory call. If a step fails after
 // this call created the account, the account is deleted again (even if ctx
 // is done) unless spec.KeepOnFailure is set; the returned *Error says
-// whether that rollback succeeded.
+// whether that rollback succeeded. When the error says the account is left
+// in place ([Error.AccountLeft]), the returned Result is not empty: it
+// holds what was done, and the temporary password if this call set one.
 func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) {
 	n, err := spec.validate()
 	if err != nil {
@@ -207,10 +226,16 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	}
 	user := st.user
 	if !st.plan.Exists {
-		user, res.Password, res.Created, err = p.create(ctx, n, &res)
+		var pw directory.Password
+		user, pw, res.Created, err = p.create(ctx, n, &res)
 		if err != nil {
+			if left(err) {
+				res.Password = pw
+				return res, err
+			}
 			return Result{}, err
 		}
+		res.Password = pw
 	} else {
 		res.Adopted = !IsManaged(user)
 		if IsManaged(user) && neverSignedIn(user) {
@@ -233,6 +258,9 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		} else if len(created) > 0 {
 			perr.AccountLeft = true
 			perr.LeftReason = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
+		}
+		if perr.AccountLeft {
+			return res, perr
 		}
 		return Result{}, perr
 	}
@@ -336,6 +364,12 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 	return state{user: u, plan: pl, missing: missing}, nil
 }
 
+// left reports whether err says the account is (or may be) left in place.
+func left(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.AccountLeft
+}
+
 // neverSignedIn reports whether the password is still the one set at
 // creation.
 func neverSignedIn(u directory.User) bool {
@@ -386,6 +420,10 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 	if err != nil {
 		return fail("generate marker", err)
 	}
+	if err := ctx.Err(); err != nil {
+		// Not sent: nothing to read back.
+		return fail("create user", err)
+	}
 	p.emit(ctx, Event{Kind: EventCreateUser, UserPrincipalName: upn, Message: "creating the account"})
 	u, err := p.dir.CreateUser(ctx, directory.NewUser{
 		UserPrincipalName:             upn,
@@ -409,7 +447,7 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 	// this call created is never left unrecognised.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opts.RollbackTimeout)
 	defer cancel()
-	got, rerr := p.dir.User(rctx, upn)
+	got, rerr, waited := p.readBack(ctx, rctx, upn, err)
 	switch {
 	case rerr == nil && got.EmployeeType == mark:
 		// Ours: the create was applied and only the answer was lost.
@@ -432,12 +470,48 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 		return got, directory.Password{}, false, nil
 	case rerr == nil:
 		return fail("create user", fmt.Errorf("%w (employeeType %q): %w", ErrNotManaged, got.EmployeeType, directory.ErrExists))
-	case errors.Is(rerr, directory.ErrNotFound):
+	case errors.Is(rerr, directory.ErrNotFound) && !mayHaveApplied(err):
 		return fail("create user", err)
+	case errors.Is(rerr, directory.ErrNotFound):
+		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, AccountLeft: true,
+			LeftReason: fmt.Sprintf("the create may have been applied, and the account was still not visible %v later: most likely it was not created, but if it appears it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", waited.Round(time.Millisecond), mark)}
+		return directory.User{}, pw, false, e
 	default:
 		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, AccountLeft: true,
-			LeftReason: fmt.Sprintf("the create's outcome is unknown and reading it back failed (%v); re-run Provision: it recognises the account by its %q marker", rerr, MarkerPrefix)}
-		return directory.User{}, directory.Password{}, false, e
+			LeftReason: fmt.Sprintf("the create's outcome is unknown and reading it back failed (%v); if the account exists it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", rerr, mark)}
+		return directory.User{}, pw, false, e
+	}
+}
+
+// mayHaveApplied reports whether a failed create may nevertheless have
+// been applied: anything but a refusal the service makes before it acts
+// (throttling; invalid input and denied permission never get here).
+func mayHaveApplied(err error) bool {
+	return !errors.Is(err, directory.ErrThrottled)
+}
+
+// readBack reads the account by UPN after a create that failed. While
+// reads do not show it and the create may have been applied, it keeps
+// reading with backoff for up to ReadBackTimeout (a read served by a
+// replica that has not caught up with the write answers not found).
+// rctx outlives ctx; ctx is only for logging and events.
+func (p *Provisioner) readBack(ctx, rctx context.Context, upn string, createErr error) (directory.User, error, time.Duration) {
+	start := p.opts.Now()
+	wait := p.opts.PollInterval
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		got, err := p.dir.User(rctx, upn)
+		elapsed := max(p.opts.Now().Sub(start), waited)
+		if !errors.Is(err, directory.ErrNotFound) || !mayHaveApplied(createErr) || elapsed+wait > p.opts.ReadBackTimeout {
+			return got, err, elapsed
+		}
+		p.emit(ctx, Event{Kind: EventReadBack, UserPrincipalName: upn,
+			Message: "the create's outcome is unknown and the account is not visible yet; reading it back", Attempt: attempt, Elapsed: elapsed, Wait: wait})
+		if err := p.opts.Sleep(rctx, wait); err != nil {
+			return got, directory.ErrNotFound, elapsed
+		}
+		waited += wait
+		wait = min(wait*3/2, p.opts.MaxPollInterval)
 	}
 }
 
@@ -519,7 +593,7 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 	perr.Created = true
 	if spec.KeepOnFailure {
 		perr.AccountLeft = true
-		perr.LeftReason = fmt.Sprintf("Spec.KeepOnFailure is set; the account %s (%s) exists with a temporary password this call did not return", u.UserPrincipalName, u.ID)
+		perr.LeftReason = fmt.Sprintf("Spec.KeepOnFailure is set; the account %s (%s) exists, with the temporary password in the returned Result", u.UserPrincipalName, u.ID)
 		return
 	}
 	p.emit(ctx, Event{Kind: EventRollback, UserPrincipalName: u.UserPrincipalName, Message: "deleting the account this call created"})
@@ -529,13 +603,64 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 	for i, a := range created {
 		ids[i] = a.ID
 	}
-	err := directory.DeleteUserAndRoleAssignments(rctx, p.dir, u.ID, ids)
-	if err == nil || errors.Is(err, directory.ErrNotFound) {
-		perr.RolledBack = true
+	if err := p.deleteCreated(ctx, rctx, u, ids); err != nil {
+		perr.RollbackErr = err
+		perr.AccountLeft = true
 		return
 	}
-	perr.RollbackErr = err
-	perr.AccountLeft = true
+	perr.RolledBack = true
+}
+
+// deleteCreated deletes the account this call created, with the role
+// assignments it made. A delete answered "not found" is not taken at its
+// word: this call created the account, so the answer may come from a
+// replica that has not seen it yet. The account counts as deleted once a
+// read by object ID does not find it either, after ReadBackTimeout of
+// retrying; while a read still finds it, the delete is sent again. A delete
+// whose answer was lost (unavailable, throttled) is checked the same way.
+func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User, assignmentIDs []string) error {
+	id := u.ID
+	err := directory.DeleteUserAndRoleAssignments(rctx, p.dir, id, assignmentIDs)
+	if err == nil {
+		return nil
+	}
+	start := p.opts.Now()
+	wait := p.opts.PollInterval
+	var waited time.Duration
+	for attempt := 1; ; attempt++ {
+		if !errors.Is(err, directory.ErrNotFound) && !errors.Is(err, directory.ErrUnavailable) && !errors.Is(err, directory.ErrThrottled) {
+			return err
+		}
+		_, rerr := p.dir.User(rctx, id)
+		elapsed := max(p.opts.Now().Sub(start), waited)
+		if elapsed+wait > p.opts.RollbackTimeout {
+			return fmt.Errorf("%w (still failing after %v of retrying; Options.RollbackTimeout)", err, elapsed.Round(time.Millisecond))
+		}
+		switch {
+		case errors.Is(rerr, directory.ErrNotFound) && (errors.Is(err, directory.ErrNotFound) && elapsed+wait > p.opts.ReadBackTimeout || !errors.Is(err, directory.ErrNotFound)):
+			// Gone: the delete and the read agree, or a delete whose
+			// answer was lost was applied.
+			return nil
+		case rerr != nil && !errors.Is(rerr, directory.ErrNotFound):
+			if rctx.Err() != nil {
+				return fmt.Errorf("%w (and reading the account back failed: %v)", err, rerr)
+			}
+		}
+		p.emit(ctx, Event{Kind: EventRollback, UserPrincipalName: u.UserPrincipalName,
+			Message: fmt.Sprintf("the delete answered %v; checking the account is gone", err), Attempt: attempt, Elapsed: elapsed, Wait: wait})
+		if serr := p.opts.Sleep(rctx, wait); serr != nil {
+			return fmt.Errorf("%w (gave up confirming the delete: %v)", err, serr)
+		}
+		waited += wait
+		wait = min(wait*3/2, p.opts.MaxPollInterval)
+		if rerr == nil {
+			// Still there: delete it again.
+			err = p.dir.DeleteUser(rctx, id)
+			if err == nil {
+				return nil
+			}
+		}
+	}
 }
 
 // Deprovision removes the account's role assignments and deletes it. It is

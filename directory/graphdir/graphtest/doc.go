@@ -45,8 +45,8 @@
 // with the requests inside each $batch. Faults are injected by small
 // methods, each safe for concurrent use: [Server.ThrottleNext],
 // [Server.FailNext], [Server.ThrottleBatchItems], [Server.FailBatch],
-// [Server.DenyPermission], [Server.DropConnection] and
-// [Server.SetReplicationLag]; [Options.Latency] (or [Server.SetLatency])
+// [Server.DenyPermission], [Server.DropConnection],
+// [Server.SetReplicationLag] and [Server.SetReadLag]; [Options.Latency] (or [Server.SetLatency])
 // delays every request.
 //
 // What it cannot do: anything graphdir does not call, other $filter

@@ -153,6 +153,12 @@ func (s *Server) Reset() {
 // assignment (404) for d, as Entra ID's replication does.
 func (s *Server) SetReplicationLag(d time.Duration) { s.fake.SetReplicationLag(d) }
 
+// SetReadLag makes users created from now on invisible to reads (404
+// Request_ResourceNotFound on GET /users/{id|upn} and its authentication
+// methods) for d after their creation, the way a read served by a replica
+// that has not caught up does; see [directorytest.Options.ReadLag].
+func (s *Server) SetReadLag(d time.Duration) { s.fake.SetReadLag(d) }
+
 // SetLatency changes [Options.Latency]: every HTTP request received from
 // now on is delayed by d.
 func (s *Server) SetLatency(d time.Duration) {
