@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
@@ -98,10 +99,22 @@ func TestReportJSONFields(t *testing.T) {
 			var doc struct {
 				Account   map[string]any   `json:"account"`
 				CheckedAt string           `json:"checkedAt"`
+				Passed    *bool            `json:"passed"`
+				Summary   map[string]int   `json:"summary"`
 				Checks    []map[string]any `json:"checks"`
 			}
 			if err := json.Unmarshal(b, &doc); err != nil {
 				t.Fatal(err)
+			}
+			if doc.Passed == nil || *doc.Passed != rep.Passed() {
+				t.Errorf("passed = %v, want %v", doc.Passed, rep.Passed())
+			}
+			counts := map[string]int{"pass": 0, "warn": 0, "fail": 0, "unknown": 0}
+			for _, c := range rep.Checks {
+				counts[string(c.Status)]++
+			}
+			if diff := cmp.Diff(counts, doc.Summary); diff != "" {
+				t.Errorf("summary (-want +got):\n%s", diff)
 			}
 			if doc.CheckedAt != "2026-03-02T10:00:00Z" {
 				t.Errorf("checkedAt = %q", doc.CheckedAt)
@@ -166,5 +179,25 @@ func TestReportEmpty(t *testing.T) {
 	}}
 	if rep.Passed() {
 		t.Error("a report whose only check is unknown passed")
+	}
+}
+
+// The verdict in JSON is derived, never trusted: a document claiming
+// "passed": true over failing checks reads back as failed.
+func TestReportJSONVerdictIsDerived(t *testing.T) {
+	b, err := json.Marshal(failingReport(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := strings.Replace(string(b), `"passed":false`, `"passed":true`, 1)
+	if forged == string(b) {
+		t.Fatalf(`no "passed":false in %s`, b)
+	}
+	var back verify.Report
+	if err := json.Unmarshal([]byte(forged), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Passed() {
+		t.Error("a report with failing checks passed after a JSON round trip with a forged verdict")
 	}
 }

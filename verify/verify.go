@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -68,10 +69,65 @@ func (c Check) Passed() bool { return c.Status == StatusPass || c.Status == Stat
 
 // Report is the outcome of [Verifier.Verify]: one Check per rule, in a fixed
 // order.
+//
+// Its JSON form has the fields account, checkedAt, passed (the verdict of
+// [Report.Passed]), summary (how many checks have each status: pass, warn,
+// fail, unknown) and checks. passed and summary are derived from checks:
+// unmarshalling ignores them.
 type Report struct {
 	Account   serviceaccount.Account `json:"account"`
 	CheckedAt time.Time              `json:"checkedAt"`
 	Checks    []Check                `json:"checks"`
+}
+
+// Summary counts a report's checks by status.
+type Summary struct {
+	Pass    int `json:"pass"`
+	Warn    int `json:"warn"`
+	Fail    int `json:"fail"`
+	Unknown int `json:"unknown"`
+}
+
+// Summary counts the checks by status.
+func (r Report) Summary() Summary {
+	var s Summary
+	for _, c := range r.Checks {
+		switch c.Status {
+		case StatusPass:
+			s.Pass++
+		case StatusWarn:
+			s.Warn++
+		case StatusFail:
+			s.Fail++
+		default:
+			s.Unknown++
+		}
+	}
+	return s
+}
+
+type reportJSON struct {
+	Account   serviceaccount.Account `json:"account"`
+	CheckedAt time.Time              `json:"checkedAt"`
+	Passed    bool                   `json:"passed"`
+	Summary   Summary                `json:"summary"`
+	Checks    []Check                `json:"checks"`
+}
+
+// MarshalJSON adds the verdict and the summary to the report's fields.
+func (r Report) MarshalJSON() ([]byte, error) {
+	return json.Marshal(reportJSON{Account: r.Account, CheckedAt: r.CheckedAt, Passed: r.Passed(), Summary: r.Summary(), Checks: r.Checks})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; passed and summary are
+// recomputed from the checks, not trusted.
+func (r *Report) UnmarshalJSON(b []byte) error {
+	var w reportJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = Report{Account: w.Account, CheckedAt: w.CheckedAt, Checks: w.Checks}
+	return nil
 }
 
 // Passed reports whether every check passed. A check whose facts could not
@@ -302,15 +358,21 @@ func (v *Verifier) userChecks(acct serviceaccount.Account, u directory.User) []C
 	return cs
 }
 
-// mfaTypes are the method types that count as a second factor. Password,
-// temporary access pass and email (usable only for self-service password
-// reset) do not.
-func countsAsMFA(t directory.MethodType) bool {
+// mfaKind says whether a method type is a second factor: yes for the
+// types Microsoft documents as MFA-capable, no for password, temporary
+// access pass and email (usable only for self-service password reset),
+// and unknown for a type this SDK does not know (a new Graph method type
+// is neither trusted nor held against the account).
+func mfaKind(t directory.MethodType) (strong, known bool) {
 	switch t {
+	case directory.MethodMicrosoftAuthenticator, directory.MethodPhone, directory.MethodFido2,
+		directory.MethodSoftwareOath, directory.MethodHardwareOath, directory.MethodWindowsHelloForBusiness,
+		directory.MethodPlatformCredential, directory.MethodExternal:
+		return true, true
 	case directory.MethodPassword, directory.MethodTemporaryAccessPass, directory.MethodEmail:
-		return false
+		return false, true
 	}
-	return true
+	return false, false
 }
 
 func mfaCheck(snap directory.Snapshot) Check {
@@ -318,17 +380,23 @@ func mfaCheck(snap directory.Snapshot) Check {
 		return unknown(CheckMFARegistered, fmt.Sprintf("authentication methods could not be read: %v", err),
 			permissionHint(err, "UserAuthenticationMethod.Read.All (application) or UserAuthenticationMethod.Read.All with the Authentication Administrator or Privileged Authentication Administrator role (delegated)"))
 	}
-	var strong, all []string
+	var strong, unrecognised, all []string
 	for _, m := range snap.AuthenticationMethods {
 		all = append(all, string(m.Type))
-		if countsAsMFA(m.Type) {
+		switch ok, known := mfaKind(m.Type); {
+		case ok:
 			strong = append(strong, string(m.Type))
+		case !known:
+			unrecognised = append(unrecognised, string(m.Type))
 		}
 	}
 	const remediation = "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
 	switch {
 	case len(strong) > 0:
 		return pass(CheckMFARegistered, "registered: "+strings.Join(all, ", "))
+	case len(unrecognised) > 0:
+		return unknown(CheckMFARegistered, "registered: "+strings.Join(all, ", ")+" ("+strings.Join(unrecognised, ", ")+": a method type this SDK does not know, which may or may not be a second factor)",
+			"Check the method in the Microsoft Entra admin center (Users > the account > Authentication methods), or register a known MFA method: "+remediation)
 	case len(all) == 0:
 		return fail(CheckMFARegistered, "no authentication method registered", remediation)
 	}
