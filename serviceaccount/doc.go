@@ -52,6 +52,13 @@
 // and errors.Is(err, [directory.ErrPermission])); delete such an account by
 // hand.
 //
+// The marker recognises an account; it does not prove where the account
+// came from: anyone allowed to edit employeeType (User Administrator and
+// above) can set it. When Provision is about to grant roles to an existing
+// managed account whose password has been changed since its creation (so
+// someone holds it), the plan and the result carry a warning naming its
+// object ID: compare it with the ID stored from the first Result.
+//
 // # Rollback
 //
 // If a step fails after Provision created the account in the same call (a
@@ -64,7 +71,14 @@
 // AccountLeft when the cleanup failed and the account is left in place.
 // [Spec.KeepOnFailure] opts out of the rollback (AccountLeft, with the
 // reason). An account that existed before the call is never deleted by a
-// rollback.
+// rollback. A delete answered "not found" (or whose answer was lost) is
+// confirmed by reading the account back, since the account was created
+// moments ago and a replica may not know it yet; while a read still finds
+// it, the delete is sent again.
+//
+// Whenever the error says AccountLeft, Provision also returns the Result as
+// far as it got, with the temporary password if this call set one: an
+// account left in place is never one whose password nobody received.
 //
 // # Idempotency
 //
@@ -76,7 +90,11 @@
 // [Plan.Unexpected], never removed. A create whose answer was lost (the
 // service applied it but the connection dropped) is recognised as this
 // call's own by the marker's nonce, so it is neither duplicated nor refused
-// as "exists"; a re-run after a run that failed half way (with
+// as "exists". A directory's reads may lag behind its writes, so when the
+// read-back does not find the account and the create may have been applied
+// (anything but throttling), Provision keeps reading with backoff for up to
+// [Options.ReadBackTimeout] (30 s) before it says the account may still
+// appear (AccountLeft, the marker named in the message). A re-run after a run that failed half way (with
 // KeepOnFailure, or a failed rollback) converges the account left behind.
 //
 // # Replication wait

@@ -358,6 +358,9 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 		}
 		pl.Unexpected = append(pl.Unexpected, r)
 	}
+	if IsManaged(u) && len(missing) > 0 && !neverSignedIn(u) {
+		pl.Warnings = append(pl.Warnings, fmt.Sprintf("granting %d role(s) to an existing account (%s) whose password has been changed since creation: the %q marker is not proof of origin (anyone allowed to edit employeeType can set it), so check that this is the object ID you onboarded", len(missing), u.ID, MarkerPrefix))
+	}
 	if u.UsageLocation != n.spec.UsageLocation {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
