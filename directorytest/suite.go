@@ -50,6 +50,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"CreateUserUnverifiedDomain", s.testUnverifiedDomain},
 		{"CreateUserWeakPassword", s.testWeakPassword},
 		{"UserNotFound", s.testUserNotFound},
+		{"EmptyKey", s.testEmptyKey},
 		{"DeleteUser", s.testDeleteUser},
 		{"DeleteUserNotFound", s.testDeleteUserNotFound},
 		{"RoleAssignmentLifecycle", s.testRoleAssignmentLifecycle},
@@ -231,11 +232,43 @@ func (s suite) testSpecialUPN(t *testing.T) {
 		if got.ID != u.ID || got.UserPrincipalName != upn {
 			t.Errorf("User(%q) = %q/%q, want %q/%q", upn, got.ID, got.UserPrincipalName, u.ID, upn)
 		}
-		e.assign(t, u.ID, teamsAdministrator)
+		a := e.assign(t, u.ID, teamsAdministrator)
 		as, err := e.dir.RoleAssignments(context.Background(), u.ID)
 		if err != nil || len(as) != 1 {
 			t.Errorf("RoleAssignments(%q) = %v, %v: want one", upn, as, err)
 		}
+		// The batched paths address the user by UPN too.
+		snap, err := directory.ReadSnapshot(context.Background(), e.dir, directory.SnapshotRequest{
+			User: upn, RoleAssignments: true, AuthenticationMethods: true,
+		})
+		switch {
+		case err != nil:
+			t.Errorf("ReadSnapshot(%q): %v", upn, err)
+		case snap.UserErr != nil || snap.RoleAssignmentsErr != nil || snap.AuthenticationMethodsErr != nil:
+			t.Errorf("ReadSnapshot(%q) parts failed: user %v, roles %v, methods %v", upn, snap.UserErr, snap.RoleAssignmentsErr, snap.AuthenticationMethodsErr)
+		case snap.User.ID != u.ID || len(snap.RoleAssignments) != 1 || snap.RoleAssignments[0].ID != a.ID:
+			t.Errorf("ReadSnapshot(%q) = user %q, roles %v; want %q with %q", upn, snap.User.ID, snap.RoleAssignments, u.ID, a.ID)
+		}
+		if err := directory.DeleteUserAndRoleAssignments(context.Background(), e.dir, u.ID, []string{a.ID}); err != nil {
+			t.Errorf("DeleteUserAndRoleAssignments(%q): %v", upn, err)
+		}
+		_, err = e.dir.User(context.Background(), upn)
+		wantErr(t, "User(after delete)", err, directory.ErrNotFound, upn)
+	}
+}
+
+func (s suite) testEmptyKey(t *testing.T) {
+	e := s.env(t)
+	_, err := e.dir.User(context.Background(), "")
+	if !errors.Is(err, directory.ErrInvalid) {
+		t.Errorf("User(\"\") = %v: want ErrInvalid", err)
+	}
+	snap, err := directory.ReadSnapshot(context.Background(), e.dir, directory.SnapshotRequest{User: "", RoleAssignments: true})
+	if err != nil {
+		t.Fatalf("ReadSnapshot(\"\"): %v (want the failure in UserErr)", err)
+	}
+	if !errors.Is(snap.UserErr, directory.ErrInvalid) || snap.RoleAssignmentsErr == nil {
+		t.Errorf("ReadSnapshot(\"\") UserErr = %v, RoleAssignmentsErr = %v: want ErrInvalid and a failure", snap.UserErr, snap.RoleAssignmentsErr)
 	}
 }
 
@@ -543,5 +576,14 @@ func (s suite) testCanceledContext(t *testing.T) {
 	}
 	if _, err := e.dir.User(ctx, upn); !errors.Is(err, context.Canceled) {
 		t.Errorf("User(canceled ctx) = %v: want context.Canceled", err)
+	}
+	// A Snapshot that could not run at all returns the context's error,
+	// not a snapshot of failed parts.
+	if _, err := directory.ReadSnapshot(ctx, e.dir, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true}); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadSnapshot(canceled ctx) = %v: want context.Canceled", err)
+	}
+	res := directory.CreateRoleAssignments(ctx, e.dir, []directory.RoleAssignment{{PrincipalID: "11111111-0000-4000-8000-000000000999", RoleDefinitionID: teamsAdministrator, DirectoryScopeID: directory.TenantScope}})
+	if len(res) != 1 || !errors.Is(res[0].Err, context.Canceled) {
+		t.Errorf("CreateRoleAssignments(canceled ctx) = %v: want one context.Canceled", res)
 	}
 }
