@@ -90,6 +90,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	res, err := prov.Provision(ctx, spec)
 	if err != nil {
 		fmt.Fprintln(stderr, "provision:", err)
+		if !res.Password.IsZero() {
+			// The account is (or may be) left in place: its password
+			// must not be lost with this run.
+			pw := res.Password.String() + " (run with -show-password to print it)"
+			if *showPassword {
+				pw = res.Password.Reveal()
+			}
+			fmt.Fprintf(stderr, "provision: the account's temporary password, should it exist: %s\n", pw)
+		}
 		var fe *serviceaccount.FieldError
 		if errors.As(err, &fe) {
 			return 2
