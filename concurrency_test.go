@@ -32,7 +32,7 @@ func TestConcurrentProvisionAndVerify(t *testing.T) {
 				wg.Go(func() {
 					res, err := p.Provision(ctx, serviceaccount.Spec{
 						UserPrincipalName: fmt.Sprintf("svc-par-%03d@%s", i, directorytest.DefaultDomain),
-						DisplayName:       "svc", UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams, roles.Exchange},
+						DisplayName:       "svc", UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams, roles.Exchange}, Access: roles.Admin,
 					})
 					if err != nil {
 						errs <- err

@@ -383,8 +383,8 @@ func TestAccess(t *testing.T) {
 			t.Errorf("ParseAccess(%q) = %v, %v; want %v", a.String(), got, err, a)
 		}
 	}
-	if diff := cmp.Diff([]string{"admin", "read-only", "Access(2)"},
-		[]string{roles.Admin.String(), roles.ReadOnly.String(), roles.Access(2).String()}); diff != "" {
+	if diff := cmp.Diff([]string{"admin", "read-only", "", "Access(3)"},
+		[]string{roles.Admin.String(), roles.ReadOnly.String(), roles.Access(0).String(), roles.Access(3).String()}); diff != "" {
 		t.Errorf("Access.String (-want +got):\n%s", diff)
 	}
 	if _, err := roles.ParseAccess("readonly"); err == nil || !strings.Contains(err.Error(), `"readonly"`) {

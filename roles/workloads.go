@@ -7,20 +7,24 @@ import (
 	"strings"
 )
 
-// Access is the level of access asked for a workload.
+// Access is the level of access asked for a workload. Its zero value is
+// no level at all, so that the level is always chosen, never defaulted to
+// the more privileged one: [ForWorkloads] refuses it.
 type Access int
 
 const (
 	// Admin is full administration of the workload.
-	Admin Access = iota
+	Admin Access = iota + 1
 	// ReadOnly is read access to the workload's settings and reports.
 	ReadOnly
 )
 
 // String returns "admin" or "read-only", the spellings [ParseAccess]
-// accepts.
+// accepts, or "" for the zero value.
 func (a Access) String() string {
 	switch a {
+	case 0:
+		return ""
 	case Admin:
 		return "admin"
 	case ReadOnly:
@@ -29,17 +33,22 @@ func (a Access) String() string {
 	return fmt.Sprintf("Access(%d)", int(a))
 }
 
-// MarshalText encodes the level as "admin" or "read-only", so it reads
-// well in JSON.
+// MarshalText encodes the level as "admin" or "read-only" (the zero value
+// as ""), so it reads well in JSON.
 func (a Access) MarshalText() ([]byte, error) {
-	if a != Admin && a != ReadOnly {
+	if a != 0 && a != Admin && a != ReadOnly {
 		return nil, fmt.Errorf("roles: invalid access level %d", int(a))
 	}
 	return []byte(a.String()), nil
 }
 
-// UnmarshalText decodes what MarshalText encodes (see [ParseAccess]).
+// UnmarshalText decodes what MarshalText encodes (see [ParseAccess]); ""
+// decodes to the zero value.
 func (a *Access) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*a = 0
+		return nil
+	}
 	v, err := ParseAccess(string(b))
 	if err != nil {
 		return err
@@ -170,6 +179,9 @@ func ParseWorkloads(csv string) ([]Workload, error) {
 // error wraps [ErrNoReadOnlyRole]). Workload values must be exact, as the
 // constants and [ParseWorkload] give them.
 func ForWorkloads(level Access, workloads ...Workload) ([]Role, error) {
+	if level == 0 {
+		return nil, fmt.Errorf("roles: no access level given (%s or %s)", Admin, ReadOnly)
+	}
 	if level != Admin && level != ReadOnly {
 		return nil, fmt.Errorf("roles: invalid access level %v", level)
 	}

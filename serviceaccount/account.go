@@ -40,7 +40,7 @@ type Account struct {
 	// Workloads and Access give the expected roles, as in Spec; Roles adds
 	// explicit ones by name or template ID.
 	Workloads []roles.Workload `json:"workloads,omitempty"`
-	Access    roles.Access     `json:"access"`
+	Access    roles.Access     `json:"access,omitempty"`
 	Roles     []string         `json:"roles,omitempty"`
 	// UsageLocation, when set, is the expected usage location.
 	UsageLocation string `json:"usageLocation,omitempty"`
@@ -69,6 +69,9 @@ func (a Account) String() string {
 
 // ExpectedRoles returns the roles the account should hold, sorted by name.
 func (a Account) ExpectedRoles() ([]roles.Role, error) {
+	if err := checkAccess(a.Access, a.Workloads); err != nil {
+		return nil, err
+	}
 	return resolveRoles(a.Workloads, a.Access, a.Roles)
 }
 
@@ -80,8 +83,8 @@ func (a Account) Validate() error {
 			errs = append(errs, err)
 		}
 	}
-	if a.Access != roles.Admin && a.Access != roles.ReadOnly {
-		errs = append(errs, fieldErr("Access", fmt.Sprint(int(a.Access)), "must be roles.Admin or roles.ReadOnly"))
+	if err := checkAccess(a.Access, a.Workloads); err != nil {
+		errs = append(errs, err)
 	} else if _, err := a.ExpectedRoles(); err != nil {
 		errs = append(errs, err)
 	}

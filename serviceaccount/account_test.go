@@ -1,6 +1,7 @@
 package serviceaccount_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cloudhub/consent/roles"
@@ -19,7 +20,8 @@ func TestAccountValidate(t *testing.T) {
 		{"UPN with a control character", serviceaccount.Account{UserPrincipalName: "svc\x00@contoso.com"}, "UserPrincipalName", "svc\x00@contoso.com"},
 		{"usage location", serviceaccount.Account{UserPrincipalName: testUPN, UsageLocation: "USA"}, "UsageLocation", "USA"},
 		{"access out of range", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}, Access: 9}, "Access", "9"},
-		{"unknown workload", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{"bogus"}}, "Workloads", "bogus"},
+		{"unknown workload", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{"bogus"}, Access: roles.Admin}, "Workloads", "bogus"},
+		{"access not set", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}}, "Access", ""},
 		{"unknown role", serviceaccount.Account{UserPrincipalName: testUPN, Roles: []string{"Root"}}, "Roles", "Root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,6 +45,7 @@ func TestAccountExpectedRoles(t *testing.T) {
 	acct := serviceaccount.Account{
 		UserPrincipalName: testUPN,
 		Workloads:         []roles.Workload{roles.Teams, roles.Exchange},
+		Access:            roles.Admin,
 		Roles:             []string{"Exchange Service Administrator", "compliance administrator"},
 	}
 	got, err := acct.ExpectedRoles()
@@ -74,5 +77,19 @@ func TestAccountKeyAndString(t *testing.T) {
 		if got := tc.acct.String(); got != tc.print {
 			t.Errorf("String() = %q, want %q", got, tc.print)
 		}
+	}
+}
+
+// With the access level unset, unknown workloads are still reported: every
+// problem at once.
+func TestAccountValidateAccessUnsetAndUnknownWorkload(t *testing.T) {
+	err := serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams, "bogus"}}.Validate()
+	for _, want := range []string{`Access ""`, `Workloads "bogus"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate() = %v; want it to report %s", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), `"teams"`) {
+		t.Errorf("Validate() = %v; reports the known workload teams", err)
 	}
 }

@@ -28,7 +28,10 @@ type Spec struct {
 	// Required: licensed services need it.
 	UsageLocation string
 	// Workloads are the services the partner will manage, such as
-	// roles.Teams; Access picks their admin or read-only roles.
+	// roles.Teams; Access picks their admin (roles.Admin) or read-only
+	// (roles.ReadOnly) roles. Access has no default: with workloads it must
+	// be set, so that the more privileged level is never chosen by
+	// omission.
 	Workloads []roles.Workload
 	Access    roles.Access
 	// Roles are extra built-in roles, by display name (current or former)
@@ -217,6 +220,24 @@ func validatePassword(p directory.Password) error {
 	return nil
 }
 
+// checkAccess checks the access level: required with workloads (never
+// defaulted to admin), and one of the two levels when given.
+func checkAccess(a roles.Access, workloads []roles.Workload) error {
+	switch {
+	case a == 0 && len(workloads) > 0:
+		errs := []error{fieldErr("Access", "", "not set: choose roles.Admin or roles.ReadOnly for the workloads")}
+		for _, w := range workloads {
+			if _, err := roles.ParseWorkload(string(w)); err != nil || string(w) != strings.TrimSpace(strings.ToLower(string(w))) {
+				errs = append(errs, &FieldError{Field: "Workloads", Value: string(w), Reason: "is not a known workload"})
+			}
+		}
+		return errors.Join(errs...)
+	case a != 0 && a != roles.Admin && a != roles.ReadOnly:
+		return fieldErr("Access", fmt.Sprint(int(a)), "must be roles.Admin or roles.ReadOnly")
+	}
+	return nil
+}
+
 // resolveRoles turns workloads, access level and extra role names into the
 // de-duplicated role set, sorted by name.
 func resolveRoles(workloads []roles.Workload, level roles.Access, extra []string) ([]roles.Role, error) {
@@ -281,10 +302,8 @@ func (s Spec) validate() (normalized, error) {
 	}
 	s.UsageLocation = loc
 	var rs []roles.Role
-	if s.Access != roles.Admin && s.Access != roles.ReadOnly {
-		// Reported once, not again as a Workloads error.
-		err = fieldErr("Access", fmt.Sprint(int(s.Access)), "must be roles.Admin or roles.ReadOnly")
-	} else {
+	if err = checkAccess(s.Access, s.Workloads); err == nil {
+		// An access error is reported once, not again as a Workloads error.
 		rs, err = resolveRoles(s.Workloads, s.Access, s.Roles)
 	}
 	switch {

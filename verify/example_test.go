@@ -24,6 +24,7 @@ func ExampleNew() {
 	rep, err := v.Verify(context.Background(), serviceaccount.Account{
 		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
 		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
 	})
 	if err != nil {
 		log.Fatal(err) // nothing could be checked
@@ -49,6 +50,7 @@ func ExampleVerifier_Verify() {
 		DisplayName:       "CloudHub service account",
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -109,7 +111,7 @@ func ExampleReport_Passed() {
 	}
 
 	v := verify.New(tenant, &verify.Options{Now: clock})
-	acct := serviceaccount.Account{UserPrincipalName: u.UserPrincipalName, Workloads: []roles.Workload{roles.Teams}}
+	acct := serviceaccount.Account{UserPrincipalName: u.UserPrincipalName, Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin}
 	rep, err := v.Verify(ctx, acct)
 	if err != nil {
 		log.Fatal(err)
@@ -143,6 +145,7 @@ func ExampleReport_Failed() {
 		DisplayName:       "CloudHub service account",
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -180,6 +183,7 @@ func ExampleReport_Check() {
 		DisplayName:       "CloudHub service account",
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -216,6 +220,7 @@ func ExampleVerifyFleet() {
 		res, err := serviceaccount.New(dir, nil).Provision(ctx, serviceaccount.Spec{
 			UserPrincipalName: "svc@" + directorytest.DefaultDomain, DisplayName: "svc", UsageLocation: "AU",
 			Workloads: []roles.Workload{roles.Teams},
+			Access:    roles.Admin,
 		})
 		if err != nil {
 			fmt.Println(err)

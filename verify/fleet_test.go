@@ -28,7 +28,7 @@ func fleetTenant(t *testing.T, i int) verify.Target {
 	f := directorytest.New(nil)
 	res, err := serviceaccount.New(f, nil).Provision(ctx, serviceaccount.Spec{
 		UserPrincipalName: fmt.Sprintf("svc-%d@%s", i, directorytest.DefaultDomain),
-		DisplayName:       "svc", UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams},
+		DisplayName:       "svc", UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
 	})
 	if err != nil {
 		t.Fatal(err)

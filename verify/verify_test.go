@@ -499,11 +499,11 @@ func TestVerifyInvalidAccount(t *testing.T) {
 		acct serviceaccount.Account
 		want string // the message names the field or value
 	}{
-		{"no ID or UPN", serviceaccount.Account{Workloads: []roles.Workload{roles.Teams}}, "ID or a UserPrincipalName"},
+		{"no ID or UPN", serviceaccount.Account{Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin}, "ID or a UserPrincipalName"},
 		{"ID not a GUID", serviceaccount.Account{ID: "not-a-guid"}, "not-a-guid"},
 		{"ID with braces", serviceaccount.Account{ID: "{11111111-0000-4000-8000-000000000001}"}, "11111111-0000-4000-8000-000000000001"},
 		{"UPN with control character", serviceaccount.Account{UserPrincipalName: "svc\n@contoso.onmicrosoft.com"}, "control characters"},
-		{"unknown workload", serviceaccount.Account{UserPrincipalName: upn, Workloads: []roles.Workload{"fax"}}, "fax"},
+		{"unknown workload", serviceaccount.Account{UserPrincipalName: upn, Workloads: []roles.Workload{"fax"}, Access: roles.Admin}, "fax"},
 		{"no read-only role", serviceaccount.Account{UserPrincipalName: upn, Workloads: []roles.Workload{roles.Compliance}, Access: roles.ReadOnly}, "compliance"},
 		{"unknown role", serviceaccount.Account{UserPrincipalName: upn, Roles: []string{"Chief Everything Officer"}}, "Chief Everything Officer"},
 		{"bad access level", serviceaccount.Account{UserPrincipalName: upn, Access: roles.Access(7)}, "Access"},
@@ -616,11 +616,11 @@ func TestVerifyAccountKey(t *testing.T) {
 		acct      serviceaccount.Account
 		wantCalls []directorytest.Call
 	}{
-		{"by ID", serviceaccount.Account{ID: acct.ID, Workloads: acct.Workloads, UsageLocation: "AU"},
+		{"by ID", serviceaccount.Account{ID: acct.ID, Workloads: acct.Workloads, Access: roles.Admin, UsageLocation: "AU"},
 			[]directorytest.Call{{Op: directorytest.OpSnapshot, Object: acct.ID}}},
-		{"by UPN", serviceaccount.Account{UserPrincipalName: upn, Workloads: acct.Workloads},
+		{"by UPN", serviceaccount.Account{UserPrincipalName: upn, Workloads: acct.Workloads, Access: roles.Admin},
 			[]directorytest.Call{{Op: directorytest.OpSnapshot, Object: upn}}},
-		{"by UPN in another case", serviceaccount.Account{UserPrincipalName: strings.ToUpper(upn), Workloads: acct.Workloads},
+		{"by UPN in another case", serviceaccount.Account{UserPrincipalName: strings.ToUpper(upn), Workloads: acct.Workloads, Access: roles.Admin},
 			[]directorytest.Call{{Op: directorytest.OpSnapshot, Object: strings.ToUpper(upn)}}},
 		{"by both", full, []directorytest.Call{{Op: directorytest.OpSnapshot, Object: acct.ID}}},
 	}
@@ -652,7 +652,7 @@ func TestVerifyAccountKey(t *testing.T) {
 	}
 	t.Run("ID and UPN of different users", func(t *testing.T) {
 		tn.ResetCalls()
-		mixed := serviceaccount.Account{ID: acct.ID, UserPrincipalName: other.UserPrincipalName, Workloads: acct.Workloads}
+		mixed := serviceaccount.Account{ID: acct.ID, UserPrincipalName: other.UserPrincipalName, Workloads: acct.Workloads, Access: roles.Admin}
 		rep, err := tn.verifier(tn.Fake).Verify(context.Background(), mixed)
 		if err == nil {
 			t.Fatalf("Verify succeeded:\n%s", rep)
