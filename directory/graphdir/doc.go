@@ -19,16 +19,41 @@
 // [USGovL5DoD], [China]); configure the credential's authority with
 // [Cloud.AzureCloud]. A token is sent only to the scheme and host of the
 // service root (the cloud's, or [Options.BaseURL]); a request anywhere else
-// fails instead of going out without one.
+// fails instead of going out without one. Behind a proxy, an
+// @odata.nextLink at the cloud's own service root (where Graph writes it) is
+// followed at the base URL.
+//
+// Microsoft documents the v1.0 authentication methods API (GET
+// /users/{id}/authentication/methods) as available in the Global and US
+// Government clouds only: in the [China] cloud, authentication methods
+// cannot be read, [Directory.AuthenticationMethods] and a snapshot's
+// authentication methods fail, and package verify's MFA check will be
+// unknown.
 //
 // The credential needs, as application permissions (or, delegated, with a
 // signed-in admin holding the roles in brackets): User.ReadWrite.All to
-// create and delete users (User Administrator), RoleManagement.ReadWrite.Directory
-// to assign roles (Privileged Role Administrator),
-// UserAuthenticationMethod.Read.All to list authentication methods, and
-// Domain.Read.All (or Directory.Read.All) to list domains. Reading only
-// (package verify) needs User.Read.All, RoleManagement.Read.Directory,
-// UserAuthenticationMethod.Read.All and Domain.Read.All.
+// create users and to delete users without administrative roles (User
+// Administrator), RoleManagement.ReadWrite.Directory to assign roles
+// (Privileged Role Administrator), UserAuthenticationMethod.Read.All to
+// list authentication methods, and Domain.Read.All (or Directory.Read.All)
+// to list domains. Reading only (package verify) needs User.Read.All,
+// RoleManagement.Read.Directory, UserAuthenticationMethod.Read.All and
+// Domain.Read.All.
+//
+// User.ReadWrite.All is not always enough to delete a user: Microsoft's
+// "Delete a user" says that in app-only scenarios the User.ReadWrite.All
+// application permission isn't enough privilege to delete users with
+// administrative roles, and that the app must then be assigned a higher
+// privileged administrator role (see "Who can perform sensitive actions" in
+// Microsoft Graph's user documentation). Delegated, the app needs
+// Directory.AccessAsUser.All and the signed-in user such a higher privileged
+// role. A service account created to hold roles is such a user.
+// [Directory.DeleteUserAndRoleAssignments] removes the role assignments it
+// is given first, in the same $batch, each DELETE depending (dependsOn) on
+// the one before, and deletes the user only after the last of them
+// succeeded (or was already gone); grant the app the higher privileged role when the user may
+// still hold an administrative role at that point (one assigned otherwise,
+// or not listed).
 //
 // # Round trips
 //
@@ -38,8 +63,8 @@
 // assignments, its authentication methods and the domains in one round trip
 // (given an object ID, or a userPrincipalName whose ID the Directory has
 // seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
-// round trip, and [Directory.DeleteUserAndRoleAssignments] deletes
-// assignments and then the user in one.
+// round trip, and [Directory.DeleteUserAndRoleAssignments] deletes the
+// assignments first and then the user in one, chained with dependsOn.
 //
 // # Retries
 //

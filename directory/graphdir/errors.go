@@ -32,6 +32,8 @@ import (
 //   - 5xx, a transport failure, an oversized or unreadable response:
 //     [directory.ErrUnavailable]
 //   - any other 4xx: [directory.ErrInvalid]
+//   - an @odata.nextLink outside the service root (see [Options.BaseURL]),
+//     which is refused without sending it a token: [directory.ErrInvalid]
 //
 // A request that failed because its context was done matches no sentinel;
 // it wraps the context's error instead.
@@ -59,7 +61,8 @@ type Error struct {
 	Details []ErrorDetail
 	// RequestID identifies the request to Microsoft support: the
 	// innerError's request-id (or the older innererror.requestId), or
-	// else the request-id response header.
+	// else the request-id response header; empty when the answer carries
+	// neither (it is never the client-request-id, which is ClientRequestID).
 	RequestID string
 	// ClientRequestID is the client-request-id the request was sent with.
 	ClientRequestID string
@@ -200,7 +203,9 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 	}
 	if header != nil {
 		if e.RequestID == "" {
-			e.RequestID = firstNonEmpty(header.Get("request-id"), header.Get("client-request-id"))
+			// Not client-request-id: this package made that one up, and
+			// it is ClientRequestID.
+			e.RequestID = header.Get("request-id")
 		}
 		if e.ClientRequestID == "" {
 			e.ClientRequestID = header.Get("client-request-id")
@@ -273,6 +278,13 @@ func classifyCause(cause error) error {
 	case errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded):
 		return nil
 	}
+	var foreign *foreignHostError
+	if errors.As(cause, &foreign) {
+		// A URL outside the service root, which only an answer (an
+		// @odata.nextLink) can have brought: an unexpected answer, which
+		// no retry will change.
+		return directory.ErrInvalid
+	}
 	var te *tokenError
 	if errors.As(cause, &te) {
 		var ne net.Error
@@ -289,11 +301,15 @@ func classifyCause(cause error) error {
 func (e *Error) readBody(body []byte) {
 	if s := jsonString(body); s != "" {
 		// A $batch item's body that is not JSON comes as a string,
-		// base64-encoded.
+		// base64-encoded. A plain-text body may come as it is, and some
+		// text ("Test") is valid base64 too: the decoded bytes are kept
+		// only when they are text.
 		body = []byte(s)
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 			if b, err := enc.DecodeString(s); err == nil {
-				body = b
+				if len(b) > 0 && utf8.Valid(b) {
+					body = b
+				}
 				break
 			}
 		}

@@ -191,3 +191,55 @@ func TestIsObjectID(t *testing.T) {
 		}
 	}
 }
+
+// A $batch item's body that comes as a JSON string is read as base64 only
+// when it decodes to text; otherwise it is the message as it is.
+func TestParseErrorStringBody(t *testing.T) {
+	for _, tc := range []struct {
+		body      string // the item's body: a JSON string
+		code, msg string
+	}{
+		{body: `"Test"`, msg: "Test"},
+		{body: `"Bad Request"`, msg: "Bad Request"},
+		{body: `"////"`, msg: "////"},
+		{body: `"SGVsbG8="`, msg: "Hello"},
+		{body: `"eyJlcnJvciI6eyJjb2RlIjoiWCIsIm1lc3NhZ2UiOiJtIn19"`, code: "X", msg: "m"}, // standard
+		{body: `"eyJlcnJvciI6eyJjb2RlIjoiYT4-PiJ9fQ=="`, code: "a>>>"},                    // URL alphabet
+		{body: `"eyJlcnJvciI6eyJjb2RlIjoiYT4-PiJ9fQ"`, code: "a>>>"},                      // URL alphabet, unpadded
+	} {
+		e := parseError(opGetUser, `"x"`, 400, nil, []byte(tc.body), nil)
+		if e.Code != tc.code || e.Message != tc.msg || !errors.Is(e, directory.ErrInvalid) {
+			t.Errorf("body %s: code %q message %q class %v; want code %q message %q, ErrInvalid", tc.body, e.Code, e.Message, directory.Classify(e), tc.code, tc.msg)
+		}
+	}
+}
+
+// The request ID is the service's (body, then request-id header), never
+// the client-request-id this package sent.
+func TestParseErrorRequestID(t *testing.T) {
+	body := []byte(`{"error":{"code":"BadRequest","message":"m"}}`)
+	withInner := []byte(`{"error":{"code":"BadRequest","message":"m","innerError":{"request-id":"rid-body","client-request-id":"crid-body"}}}`)
+	for _, tc := range []struct {
+		name      string
+		header    map[string]string
+		body      []byte
+		rid, crid string
+	}{
+		{"client-request-id header only", map[string]string{"client-request-id": "crid"}, body, "", "crid"},
+		{"both headers", map[string]string{"client-request-id": "crid", "request-id": "rid"}, body, "rid", "crid"},
+		{"no headers", nil, body, "", ""},
+		{"innerError", map[string]string{"client-request-id": "crid", "request-id": "rid"}, withInner, "rid-body", "crid-body"},
+	} {
+		h := http.Header{}
+		for k, v := range tc.header {
+			h.Set(k, v)
+		}
+		e := parseError(opGetUser, `"x"`, 400, h, tc.body, nil)
+		if e.RequestID != tc.rid || e.ClientRequestID != tc.crid {
+			t.Errorf("%s: RequestID %q, ClientRequestID %q; want %q, %q", tc.name, e.RequestID, e.ClientRequestID, tc.rid, tc.crid)
+		}
+		if tc.rid == "" && strings.Contains(e.Error(), "request-id") {
+			t.Errorf("%s: %q names a request-id", tc.name, e.Error())
+		}
+	}
+}

@@ -64,6 +64,8 @@ func TestErrorMapping(t *testing.T) {
 		answer answer
 		class  error
 		want   graphdir.Error // fields checked when set
+		// noRequestID wants RequestID empty.
+		noRequestID bool
 	}{
 		{
 			name:   "404 Request_ResourceNotFound",
@@ -167,6 +169,22 @@ func TestErrorMapping(t *testing.T) {
 			want:   graphdir.Error{RequestID: "rid-header"},
 		},
 		{
+			name:        "no request ID: the client-request-id is not one",
+			answer:      answer{400, map[string]string{"Content-Type": "application/json", "client-request-id": "crid-header"}, `{"error":{"code":"BadRequest","message":"m"}}`},
+			class:       directory.ErrInvalid,
+			want:        graphdir.Error{ClientRequestID: "crid-header"},
+			noRequestID: true,
+		},
+		{
+			// In a $batch, a body that is not JSON comes as a JSON
+			// string; "Test" is valid base64 too, of bytes that are not
+			// text.
+			name:   "plain text that is also base64",
+			answer: answer{400, map[string]string{"Content-Type": "text/plain"}, "Test"},
+			class:  directory.ErrInvalid,
+			want:   graphdir.Error{Message: "Test"},
+		},
+		{
 			name:   "error not an object",
 			answer: answer{400, jsonCT, `{"error":"bad"}`},
 			class:  directory.ErrInvalid,
@@ -225,6 +243,9 @@ func TestErrorMapping(t *testing.T) {
 					t.Errorf("%s: %q does not name the operation and %q", how, ge.Error(), object)
 				}
 				checkFields(t, how, tc.want, *ge)
+				if tc.noRequestID && ge.RequestID != "" {
+					t.Errorf("%s: RequestID %q, want none", how, ge.RequestID)
+				}
 			}
 		})
 	}

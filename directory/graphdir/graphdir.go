@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -404,7 +405,9 @@ type page[M any] interface {
 
 // follow reads a collection page by page: the first page when next is "",
 // else the page at next (an @odata.nextLink) and the ones after it,
-// appending to acc. It reads at most maxPages pages.
+// appending to acc. It reads at most maxPages pages. Each nextLink goes
+// through [Directory.nextLink]; one outside the service root is refused by
+// the token provider and fails the list with [directory.ErrInvalid].
 func follow[P page[M], M any, T any](ctx context.Context, d *Directory, o op, object, next string, acc []T,
 	get func(next string, c *capture) (P, error), conv func(M) T) ([]T, error) {
 	if acc == nil {
@@ -414,6 +417,9 @@ func follow[P page[M], M any, T any](ctx context.Context, d *Directory, o op, ob
 	for pages := 0; ; pages++ {
 		if pages == maxPages {
 			return nil, unexpected(o, object, 0, "more than %d pages", maxPages)
+		}
+		if next != "" {
+			next = d.nextLink(next)
 		}
 		c := &capture{}
 		p, err := get(next, c)
@@ -436,4 +442,42 @@ func follow[P page[M], M any, T any](ctx context.Context, d *Directory, o op, ob
 			return acc, nil
 		}
 	}
+}
+
+// nextLink returns the URL at which to follow the @odata.nextLink link.
+//
+// Graph writes its own service root into nextLink
+// ("https://graph.microsoft.com/v1.0/domains?$skiptoken=..."), also when
+// the request reached it through [Options.BaseURL] (a proxy), and only the
+// base URL gets a token. So when the base URL is not the cloud's service
+// root, a link at the cloud's service root (scheme https, the host of
+// [Options.Cloud], port 443, path starting with /v1.0) is moved onto the
+// base URL, keeping the rest of the link as Graph wrote it. Any other link
+// is returned unchanged: at another origin than the base URL's, the token
+// provider refuses it and nothing is sent.
+func (d *Directory) nextLink(link string) string {
+	if d.base == d.cfg.cloudRoot {
+		return link
+	}
+	u, err := url.Parse(link)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.User != nil ||
+		!strings.EqualFold(u.Hostname(), d.cfg.cloud.Host()) || portOf(u) != "443" {
+		return link
+	}
+	// What follows the authority, as written (url.Parse ends the authority
+	// at the first of these characters too).
+	_, rest, _ := strings.Cut(link, "://")
+	i := strings.IndexAny(rest, "/?#")
+	if i < 0 {
+		return link
+	}
+	rest = rest[i:]
+	if len(rest) < len(apiVersion) || !strings.EqualFold(rest[:len(apiVersion)], apiVersion) {
+		return link
+	}
+	rest = rest[len(apiVersion):]
+	if rest != "" && rest[0] != '/' && rest[0] != '?' {
+		return link // "/v1.0x/...": another root
+	}
+	return d.base + rest
 }

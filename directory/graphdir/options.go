@@ -28,7 +28,11 @@ const (
 	// dod-graph.microsoft.us.
 	USGovL5DoD Cloud = "USGovL5DoD"
 	// China is Microsoft Graph operated by 21Vianet,
-	// microsoftgraph.chinacloudapi.cn.
+	// microsoftgraph.chinacloudapi.cn. Microsoft documents the v1.0
+	// authentication methods API ("List methods") as available in the
+	// Global and US Government clouds only: authentication methods cannot
+	// be read here, so [Directory.AuthenticationMethods] fails and package
+	// verify's MFA check will be unknown.
 	China Cloud = "China"
 )
 
@@ -101,7 +105,11 @@ type Options struct {
 	// server ("http://127.0.0.1:8080/v1.0"). It must be https, or http for a
 	// loopback host (127.0.0.0/8, ::1, localhost). Tokens are still
 	// requested for Cloud's scope, and sent only to BaseURL's scheme, host
-	// and port.
+	// and port. Graph writes its own service root into @odata.nextLink
+	// ("https://graph.microsoft.com/v1.0/domains?$skiptoken=..."): a link
+	// at Cloud's service root is followed at BaseURL instead, the rest of
+	// the link as written; a link anywhere else is not followed (no token
+	// goes there) and the list fails with directory.ErrInvalid.
 	// Default: https://<Cloud host>/v1.0.
 	BaseURL string
 
@@ -148,6 +156,8 @@ const (
 )
 
 const (
+	// apiVersion is the version segment of the service root.
+	apiVersion = "/v1.0"
 	// defaultAttemptTimeout bounds one attempt, as the SDK's default
 	// client does.
 	defaultAttemptTimeout = 100 * time.Second
@@ -164,6 +174,7 @@ type config struct {
 	cloud          Cloud
 	baseURL        *url.URL
 	base           string // baseURL without a trailing slash
+	cloudRoot      string // the cloud's own service root, https://<host>/v1.0
 	transport      http.RoundTripper
 	attemptTimeout time.Duration
 	log            *slog.Logger
@@ -190,9 +201,10 @@ func (o *Options) config() (*config, error) {
 	if c.cloud.Host() == "" {
 		return nil, fmt.Errorf("graphdir: Options.Cloud %q: unknown cloud (want Global, USGovL4, USGovL5DoD or China)", string(o.Cloud))
 	}
+	c.cloudRoot = "https://" + c.cloud.Host() + apiVersion
 	base := o.BaseURL
 	if base == "" {
-		base = "https://" + c.cloud.Host() + "/v1.0"
+		base = c.cloudRoot
 	}
 	u, err := parseBaseURL(base)
 	if err != nil {

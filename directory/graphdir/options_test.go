@@ -52,7 +52,8 @@ func TestBearerTokenReachesServer(t *testing.T) {
 	}
 }
 
-// A link to another origin gets no token: the request fails instead.
+// A link to another origin gets no token: the request fails instead, with
+// ErrInvalid (an unexpected answer, which no retry changes).
 func TestNoTokenForAnotherOrigin(t *testing.T) {
 	var strayAuth []string
 	stray := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -71,6 +72,9 @@ func TestNoTokenForAnotherOrigin(t *testing.T) {
 	_, err = dir.Domains(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "refusing to send a token") {
 		t.Errorf("err = %v, want a refusal", err)
+	}
+	if !errors.Is(err, directory.ErrInvalid) {
+		t.Errorf("err = %v classified %v, want ErrInvalid", err, directory.Classify(err))
 	}
 	if len(strayAuth) != 0 {
 		t.Errorf("the other origin received %d requests (Authorization %q)", len(strayAuth), strayAuth)

@@ -239,7 +239,9 @@ func (d *Directory) CreateRoleAssignments(ctx context.Context, as []directory.Ro
 // only after every assignment (JSON batching wants a batch either fully
 // sequential or fully parallel). An assignment already gone (404) counts as
 // deleted; since Graph fails the rest of the chain (424) after it, each such
-// assignment costs one more round trip.
+// assignment costs one more round trip. Deleting a user that holds
+// administrative roles takes more than User.ReadWrite.All; see the package
+// documentation.
 func (d *Directory) DeleteUserAndRoleAssignments(ctx context.Context, userID string, assignmentIDs []string) error {
 	obj := quote(userID)
 	if err := ctx.Err(); err != nil {

@@ -64,6 +64,11 @@ func (s *Server) serveBatch(ctx context.Context, b *batchRequest, raw []byte, cr
 			return bad(fmt.Sprintf("Request %q: the url must be relative to the service root.", it.ID))
 		case len(it.Body) > 0 && headerValue(it.Headers, "Content-Type") == "":
 			return bad(fmt.Sprintf("Request %q has a body but no Content-Type header.", it.ID))
+		case isWrite(it.Method) && !hasBody(it.Body):
+			// JSON batching: a write (POST, PATCH, PUT) must specify
+			// headers and a body, an empty object at least. Graph refuses
+			// the whole batch, with this message.
+			return bad(fmt.Sprintf("Write request id : %s does not contain Content-Type header or body.", it.ID))
 		}
 		byID[strings.ToLower(it.ID)] = it
 	}
@@ -165,4 +170,20 @@ func headerValue(h map[string]string, name string) string {
 		}
 	}
 	return ""
+}
+
+// isWrite reports whether a request of a batch must have a body.
+func isWrite(method string) bool {
+	switch strings.ToUpper(method) {
+	case http.MethodPost, http.MethodPatch, http.MethodPut:
+		return true
+	}
+	return false
+}
+
+// hasBody reports whether a request of a batch has a body: a JSON value
+// other than null.
+func hasBody(b json.RawMessage) bool {
+	t := strings.TrimSpace(string(b))
+	return t != "" && t != "null"
 }

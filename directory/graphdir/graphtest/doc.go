@@ -25,7 +25,10 @@
 // default properties unless $select names others (so a client that forgets
 // $select sees no accountEnabled); authentication methods carry @odata.type;
 // creation answers 201 with the object, deletion 204; collections are paged
-// with @odata.nextLink ([Options.PageSize]). Errors use Graph's envelope
+// with @odata.nextLink ([Options.PageSize]), an absolute link at
+// [Server.URL] or at [Options.NextLinkBase] (say
+// "https://graph.microsoft.com/v1.0", as Graph answers a client behind a
+// proxy). Errors use Graph's envelope
 // {"error":{"code","message","innerError":{"date","request-id","client-request-id"},"details":[...]}}
 // with the codes and messages Microsoft documents or that were observed in
 // the field: a duplicate userPrincipalName is 400 Request_BadRequest with
@@ -36,7 +39,9 @@
 // principalId eq '<OData string literal>' and answers anything else 400.
 // $batch runs up to 20 requests, honours dependsOn (a request whose
 // dependency failed is answered 424) and lists the answers in reverse order,
-// so that a client must match them by id. Every request must carry a
+// so that a client must match them by id; it refuses as a whole (400
+// BadRequest) a batch holding a request with a body but no Content-Type
+// header, or a POST, PATCH or PUT without a body. Every request must carry a
 // bearer token (401 otherwise).
 //
 // # Recording and faults

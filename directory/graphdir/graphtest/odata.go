@@ -122,7 +122,8 @@ func parseSelect(sel string) (props []string, unknown string) {
 }
 
 // page answers one page of a collection: $top and $skiptoken pick the page,
-// and the next one is linked with an absolute @odata.nextLink.
+// and the next one is linked with an absolute @odata.nextLink at
+// Options.NextLinkBase.
 func (c *call) page(contextURL string, items []any) response {
 	size := c.s.pageSize
 	if top := c.query.Get("$top"); top != "" {
@@ -147,7 +148,7 @@ func (c *call) page(contextURL string, items []any) response {
 	}
 	o := object{{"@odata.context", c.s.URL + "/$metadata#" + contextURL}}
 	if end < len(items) {
-		o = append(o, field{"@odata.nextLink", c.s.URL + c.rel + "?" + withoutSkipToken(c.rawQuery) + "$skiptoken=" + skipToken(end)})
+		o = append(o, field{"@odata.nextLink", c.s.nextLinkBase + c.rel + "?" + withoutSkipToken(c.rawQuery) + "$skiptoken=" + skipToken(end)})
 	}
 	o = append(o, field{"value", value})
 	return response{status: http.StatusOK, body: o}

@@ -29,6 +29,11 @@ type Options struct {
 	// Latency delays every HTTP request by this much (not the requests
 	// inside a $batch), to simulate the distance to the service.
 	Latency time.Duration
+	// NextLinkBase is the service root the server writes into
+	// @odata.nextLink, for example "https://graph.microsoft.com/v1.0" to
+	// answer the way Graph does behind a proxy; a client must then follow
+	// the links at its own base URL. Default: [Server.URL].
+	NextLinkBase string
 	// ThrottledBatchStatus is the status of a $batch in which an item was
 	// throttled ([Server.ThrottleBatchItems]). Default 200; Microsoft's
 	// throttling guidance says such a batch may be answered 424, still
@@ -87,6 +92,7 @@ type Server struct {
 	srv                  *httptest.Server
 	fake                 *directorytest.Fake
 	pageSize             int
+	nextLinkBase         string
 	throttledBatchStatus int
 
 	mu       sync.Mutex
@@ -119,6 +125,10 @@ func NewServer(opts *Options) *Server {
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.srv.URL + apiVersion
+	s.nextLinkBase = strings.TrimSuffix(opts.NextLinkBase, "/")
+	if s.nextLinkBase == "" {
+		s.nextLinkBase = s.URL
+	}
 	return s
 }
 

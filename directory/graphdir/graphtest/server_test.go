@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -278,6 +279,39 @@ func TestRoleAssignments(t *testing.T) {
 	}
 }
 
+// Options.NextLinkBase is the service root written into @odata.nextLink,
+// as Graph writes its own behind a proxy; the rest of the link is the
+// server's.
+func TestNextLinkBase(t *testing.T) {
+	const root = "https://graph.microsoft.com/v1.0"
+	s, u := newServer(t, &graphtest.Options{PageSize: 1, NextLinkBase: root + "/"})
+	ctx := context.Background()
+	for _, m := range []directory.MethodType{directory.MethodPhone, directory.MethodFido2} {
+		if _, err := s.Directory().RegisterMethod(ctx, u.ID, m, "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "/users/" + u.ID + "/authentication/methods"
+	var ids []string
+	for page := 1; path != ""; page++ {
+		r := do(t, s, "GET", path, nil)
+		vs, _ := r.body["value"].([]any)
+		if r.status != 200 || len(vs) != 1 || page > 3 {
+			t.Fatalf("page %d: %d %s", page, r.status, r.raw)
+		}
+		ids = append(ids, vs[0].(map[string]any)["id"].(string))
+		next, _ := r.body["@odata.nextLink"].(string)
+		rest, ok := strings.CutPrefix(next, root+"/users/"+u.ID+"/authentication/methods?")
+		if next != "" && (!ok || !strings.Contains(rest, "$skiptoken=")) {
+			t.Fatalf("page %d: @odata.nextLink %q, want one at %s", page, next, root)
+		}
+		path = strings.TrimPrefix(next, root)
+	}
+	if len(ids) != 3 {
+		t.Errorf("%d methods over the pages, want 3", len(ids))
+	}
+}
+
 func TestAuthenticationMethods(t *testing.T) {
 	s, u := newServer(t, nil)
 	ctx := context.Background()
@@ -355,6 +389,63 @@ func TestBatch(t *testing.T) {
 		if r := do(t, s, "POST", "/$batch", bad); r.status != 400 {
 			t.Errorf("%s: status %d, want 400 (%s)", name, r.status, r.raw)
 		}
+	}
+}
+
+// JSON batching: a POST or PATCH must specify headers and a body (an
+// empty object at least); Graph refuses a batch holding one without, in its
+// error envelope, and runs none of its requests.
+func TestBatchWriteWithoutBody(t *testing.T) {
+	ct := map[string]string{"Content-Type": "application/json"}
+	assignment := map[string]any{"roleDefinitionId": "69091246-20e8-4a56-aa4d-066075b2a7a8", "directoryScopeId": "/"}
+	for _, tc := range []struct {
+		name string
+		item map[string]any
+	}{
+		{"POST without a body", map[string]any{"method": "POST", "url": "/roleManagement/directory/roleAssignments"}},
+		{"POST with headers but no body", map[string]any{"method": "POST", "url": "/roleManagement/directory/roleAssignments", "headers": ct}},
+		{"POST with a null body", map[string]any{"method": "POST", "url": "/roleManagement/directory/roleAssignments", "headers": ct, "body": nil}},
+		{"lower-case post", map[string]any{"method": "post", "url": "/users", "headers": ct}},
+		{"PATCH without a body", map[string]any{"method": "PATCH", "url": "/users/x", "headers": ct}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, u := newServer(t, nil)
+			assignment["principalId"] = u.ID
+			item := map[string]any{"id": "2"}
+			for k, v := range tc.item {
+				item[k] = v
+			}
+			r := do(t, s, "POST", "/$batch", map[string]any{"requests": []map[string]any{
+				{"id": "1", "method": "POST", "url": "/roleManagement/directory/roleAssignments", "headers": ct, "body": assignment},
+				item,
+			}})
+			e, _ := r.body["error"].(map[string]any)
+			inner, _ := e["innerError"].(map[string]any)
+			if r.status != 400 || errorCode(r) != "BadRequest" || r.body["responses"] != nil ||
+				!strings.Contains(fmt.Sprint(e["message"]), "does not contain Content-Type header or body") ||
+				inner["request-id"] == nil || inner["date"] == nil {
+				t.Errorf("status %d %s, want 400 BadRequest in the error envelope", r.status, r.raw)
+			}
+			if as, _ := s.Directory().RoleAssignments(context.Background(), u.ID); len(as) != 0 {
+				t.Errorf("a request of the refused batch ran: %v", as)
+			}
+		})
+	}
+	// An empty object is a body: the POST runs.
+	s, u := newServer(t, nil)
+	assignment["principalId"] = u.ID
+	r := do(t, s, "POST", "/$batch", map[string]any{"requests": []map[string]any{
+		{"id": "1", "method": "POST", "url": "/roleManagement/directory/roleAssignments", "headers": ct, "body": assignment},
+		{"id": "2", "method": "POST", "url": "/users", "headers": ct, "body": map[string]any{}},
+		{"id": "3", "method": "DELETE", "url": "/roleManagement/directory/roleAssignments/nope"},
+	}})
+	var got []string
+	for _, it := range r.body["responses"].([]any) {
+		m := it.(map[string]any)
+		got = append(got, m["id"].(string)+":"+jsonNum(m["status"]))
+	}
+	if diff := cmp.Diff([]string{"3:404", "2:400", "1:201"}, got); r.status != 200 || diff != "" {
+		t.Errorf("status %d, answers mismatch (-want +got):\n%s", r.status, diff)
 	}
 }
 
