@@ -71,7 +71,10 @@
 // AccountLeft when the cleanup failed and the account is left in place.
 // [Spec.KeepOnFailure] opts out of the rollback (AccountLeft, with the
 // reason). An account that existed before the call is never deleted by a
-// rollback. A delete answered "not found" (or whose answer was lost) is
+// rollback. The rollback lists the new account's role assignments and
+// removes them all before the account (including one whose answer was
+// lost), since deleting a user who holds an admin role takes more
+// permission than deleting one who does not. A delete answered "not found" (or whose answer was lost) is
 // confirmed by reading the account back, since the account was created
 // moments ago and a replica may not know it yet; while a read still finds
 // it, the delete is sent again.

@@ -623,6 +623,18 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 // whose answer was lost (unavailable, throttled) is checked the same way.
 func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User, assignmentIDs []string) error {
 	id := u.ID
+	// Every role the new account holds goes before it, not only those
+	// this call knows it made: an assignment whose answer was lost (then
+	// "exists") has no ID here, and deleting a user who holds an admin
+	// role takes more than User.ReadWrite.All. Reads may lag, so the
+	// assignments this call made are kept whatever the list says.
+	if held, err := p.dir.RoleAssignments(rctx, id); err == nil {
+		for _, a := range held {
+			if !slices.Contains(assignmentIDs, a.ID) {
+				assignmentIDs = append(assignmentIDs, a.ID)
+			}
+		}
+	}
 	err := directory.DeleteUserAndRoleAssignments(rctx, p.dir, id, assignmentIDs)
 	if err == nil {
 		return nil

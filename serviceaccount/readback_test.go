@@ -159,3 +159,42 @@ func TestKeepOnFailureReturnsThePassword(t *testing.T) {
 		t.Errorf("users = %v, want the kept account %s", users, res.Account.ID)
 	}
 }
+
+// lostAssignmentAnswer applies every role assignment but answers the batch
+// as if the connection dropped, and records what the rollback deletes.
+type lostAssignmentAnswer struct {
+	*directorytest.Fake
+	deleted []string
+}
+
+func (d *lostAssignmentAnswer) CreateRoleAssignments(ctx context.Context, as []directory.RoleAssignment) []directory.RoleAssignmentResult {
+	out := d.Fake.CreateRoleAssignments(ctx, as)
+	for i := range out {
+		out[i].Err = fmt.Errorf("lostanswer: assign %q: connection reset: %w", out[i].Assignment.RoleDefinitionID, directory.ErrUnavailable)
+	}
+	return out
+}
+
+func (d *lostAssignmentAnswer) DeleteUserAndRoleAssignments(ctx context.Context, id string, assignmentIDs []string) error {
+	d.deleted = append(d.deleted, assignmentIDs...)
+	return d.Fake.DeleteUserAndRoleAssignments(ctx, id, assignmentIDs)
+}
+
+// The rollback removes every role the new account holds before deleting
+// it, also those whose assignment answer was lost (deleting a user with an
+// admin role needs more permission than deleting one without).
+func TestRollbackRemovesRolesWhoseAnswerWasLost(t *testing.T) {
+	fake, clk := newFake(t)
+	dir := &lostAssignmentAnswer{Fake: fake}
+	_, err := newProvisioner(dir, clk, nil).Provision(context.Background(), validSpec())
+	var se *serviceaccount.Error
+	if !errors.As(err, &se) || !se.RolledBack {
+		t.Fatalf("Provision = %v; want a rolled-back *Error", err)
+	}
+	if len(dir.deleted) != 2 {
+		t.Errorf("the rollback deleted role assignments %q; want the 2 the account held", dir.deleted)
+	}
+	if len(fake.Users()) != 0 || len(fake.AllRoleAssignments()) != 0 {
+		t.Errorf("left behind: users %v, assignments %v", fake.Users(), fake.AllRoleAssignments())
+	}
+}
