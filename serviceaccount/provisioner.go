@@ -450,7 +450,7 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 	// this call created is never left unrecognised.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opts.RollbackTimeout)
 	defer cancel()
-	got, rerr, waited := p.readBack(ctx, rctx, upn, err)
+	got, waited, rerr := p.readBack(ctx, rctx, upn, err)
 	switch {
 	case rerr == nil && got.EmployeeType == mark:
 		// Ours: the create was applied and only the answer was lost.
@@ -498,7 +498,7 @@ func mayHaveApplied(err error) bool {
 // reading with backoff for up to ReadBackTimeout (a read served by a
 // replica that has not caught up with the write answers not found).
 // rctx outlives ctx; ctx is only for logging and events.
-func (p *Provisioner) readBack(ctx, rctx context.Context, upn string, createErr error) (directory.User, error, time.Duration) {
+func (p *Provisioner) readBack(ctx, rctx context.Context, upn string, createErr error) (directory.User, time.Duration, error) {
 	start := p.opts.Now()
 	wait := p.opts.PollInterval
 	var waited time.Duration
@@ -506,12 +506,12 @@ func (p *Provisioner) readBack(ctx, rctx context.Context, upn string, createErr 
 		got, err := p.dir.User(rctx, upn)
 		elapsed := max(p.opts.Now().Sub(start), waited)
 		if !errors.Is(err, directory.ErrNotFound) || !mayHaveApplied(createErr) || elapsed+wait > p.opts.ReadBackTimeout {
-			return got, err, elapsed
+			return got, elapsed, err
 		}
 		p.emit(ctx, Event{Kind: EventReadBack, UserPrincipalName: upn,
 			Message: "the create's outcome is unknown and the account is not visible yet; reading it back", Attempt: attempt, Elapsed: elapsed, Wait: wait})
 		if err := p.opts.Sleep(rctx, wait); err != nil {
-			return got, directory.ErrNotFound, elapsed
+			return got, elapsed, directory.ErrNotFound
 		}
 		waited += wait
 		wait = min(wait*3/2, p.opts.MaxPollInterval)
