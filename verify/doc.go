@@ -13,7 +13,7 @@
 //   - account.cloud-only: not synchronised from on-premises (onPremisesSyncEnabled).
 //   - account.usage-location: usageLocation is set, and equals the expected one when given.
 //   - password.changed: lastPasswordChangeDateTime is later than createdDateTime: the first sign-in replaced the temporary password.
-//   - mfa.registered: at least one authentication method other than password, temporary access pass and email.
+//   - mfa.registered: a second factor is registered (Microsoft Authenticator, phone, FIDO2, software or hardware OATH, Windows Hello for Business, platform credential, external method); password, temporary access pass and email (self-service password reset only) are not; a method type this package does not know makes the check unknown unless a known second factor is also registered.
 //   - roles.assigned: every expected role is assigned at tenant scope "/".
 //   - roles.least-privilege: no role assignment beyond the expected ones, at any scope.
 //   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged (a louder, critical finding).
@@ -30,6 +30,9 @@
 //
 // # Output
 //
-// A Report marshals to JSON with stable field names and prints as a table
-// with [Report.String].
+// A Report marshals to JSON with stable field names (account, checkedAt,
+// passed, summary, checks; each check: id, title, status, severity,
+// evidence, remediation) and prints as a table with [Report.String].
+// passed and summary are derived from the checks, and recomputed when a
+// report is unmarshalled.
 package verify
