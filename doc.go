@@ -32,6 +32,7 @@
 //		DisplayName:       "Cloud User Hub service account",
 //		UsageLocation:     "AU",
 //		Workloads:         []roles.Workload{roles.Teams, roles.Exchange},
+//		Access:            roles.Admin,
 //	})
 //	// hand res.Password.Reveal() to the account's owner, then later:
 //	rep, err := verify.New(dir, nil).Verify(ctx, res.Account)

@@ -220,6 +220,41 @@ func validatePassword(p directory.Password) error {
 	return nil
 }
 
+// privilegedErrors names each privileged role the spec would grant with
+// where it comes from: a workload at the access level, or Roles.
+func privilegedErrors(workloads []roles.Workload, level roles.Access, extra []string) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, w := range workloads {
+		wr, err := roles.ForWorkloads(level, w)
+		if err != nil {
+			continue // reported already
+		}
+		var priv []string
+		for _, r := range wr {
+			if r.Privileged && !seen[r.ID] {
+				priv = append(priv, r.Name)
+				seen[r.ID] = true
+			}
+		}
+		if len(priv) > 0 {
+			errs = append(errs, fieldErr("Workloads", string(w), "%s access to it needs %s, which Microsoft marks privileged: refused unless AllowPrivileged is set",
+				level, strings.Join(priv, ", ")))
+		}
+	}
+	var priv []string
+	for _, name := range extra {
+		if r, ok := roles.Lookup(name); ok && r.Privileged && !seen[r.ID] {
+			priv = append(priv, r.Name)
+			seen[r.ID] = true
+		}
+	}
+	if len(priv) > 0 {
+		errs = append(errs, fieldErr("Roles", strings.Join(priv, ", "), "privileged role(s) refused: set AllowPrivileged to grant them"))
+	}
+	return errs
+}
+
 // checkAccess checks the access level: required with workloads (never
 // defaulted to admin), and one of the two levels when given.
 func checkAccess(a roles.Access, workloads []roles.Workload) error {
@@ -312,15 +347,7 @@ func (s Spec) validate() (normalized, error) {
 	case len(rs) == 0:
 		errs = append(errs, fieldErr("Workloads", "", "no workload and no role given: the account would have no purpose"))
 	case !s.AllowPrivileged:
-		var priv []string
-		for _, r := range rs {
-			if r.Privileged {
-				priv = append(priv, r.Name)
-			}
-		}
-		if len(priv) > 0 {
-			errs = append(errs, fieldErr("Roles", strings.Join(priv, ", "), "privileged role(s) refused: set AllowPrivileged to grant them"))
-		}
+		errs = append(errs, privilegedErrors(s.Workloads, s.Access, s.Roles)...)
 	}
 	if !s.Password.IsZero() {
 		if err := validatePassword(s.Password); err != nil {

@@ -94,7 +94,10 @@ func invalidCases() []invalidCase {
 		{name: "privileged/Privileged Authentication Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Privileged Authentication Administrator"} }, field: "Roles", value: "Privileged Authentication Administrator"},
 		{name: "privileged/Global Reader via read-only Exchange", modify: func(s *serviceaccount.Spec) {
 			s.Workloads, s.Access = []roles.Workload{roles.Exchange}, roles.ReadOnly
-		}, field: "Roles", value: "Global Reader"},
+		}, field: "Workloads", value: "exchange"},
+		{name: "privileged/Global Reader via read-only Exchange and by name", modify: func(s *serviceaccount.Spec) {
+			s.Workloads, s.Access, s.Roles = []roles.Workload{roles.Exchange}, roles.ReadOnly, []string{"Global Reader"}
+		}, field: "Workloads", value: "exchange"},
 
 		{name: "Password/too short", modify: func(s *serviceaccount.Spec) { s.Password = directory.NewPassword("Ab1!xyz") }, field: "Password", value: "[REDACTED]", secret: "Ab1!xyz"},
 		{name: "Password/one class", modify: func(s *serviceaccount.Spec) { s.Password = directory.NewPassword("onlylowercaseletters") }, field: "Password", value: "[REDACTED]", secret: "onlylowercaseletters"},

@@ -36,8 +36,9 @@
 // Administrator), RoleManagement.ReadWrite.Directory to assign roles
 // (Privileged Role Administrator), UserAuthenticationMethod.Read.All to
 // list authentication methods, and Domain.Read.All (or Directory.Read.All)
-// to list domains. Reading only (package verify) needs User.Read.All,
-// RoleManagement.Read.Directory, UserAuthenticationMethod.Read.All and
+// to list domains. Verifying (package verify) needs only User.Read.All,
+// RoleManagement.Read.Directory and UserAuthenticationMethod.Read.All; a
+// Plan needs User.Read.All, RoleManagement.Read.Directory and
 // Domain.Read.All.
 //
 // User.ReadWrite.All is not always enough to delete a user: Microsoft's

@@ -5,7 +5,9 @@
 // MFA registration, verify again (passes), show drift (a role added by hand)
 // being caught, and deprovision.
 //
-// It exits 0 only when every step behaved as expected.
+// It exits 0 only when every step behaved as expected (1 otherwise, 2 on
+// bad usage). With -json, each verification report is one line of JSON on
+// standard output (JSON Lines) and the narration goes to standard error.
 //
 //	go run ./examples/onboard [-show-password] [-json] [-v]
 package main
@@ -29,11 +31,32 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "onboard:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// usageError is bad usage: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		if !errors.Is(err, errFlags) { // the flag package has said why
+			fmt.Fprintln(stderr, "onboard:", err)
+		}
+		return 2
+	default:
+		fmt.Fprintln(stderr, "onboard:", err)
+		return 1
 	}
 }
+
+var errFlags = errors.New("bad flags")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("onboard", flag.ContinueOnError)
@@ -43,10 +66,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "log progress events to stderr")
 	upn := fs.String("upn", "svc-cloudhub@"+demo.Domain, "userPrincipalName of the service account")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{fmt.Errorf("%w: %w", errFlags, err)}
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if err := serviceaccount.ValidateUPN(*upn); err != nil {
+		return usageError{fmt.Errorf("-upn: %w", err)}
 	}
 
 	tenant := demo.NewTenant()
@@ -57,6 +86,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	prov := serviceaccount.New(tenant, opts)
 	ver := verify.New(tenant, &verify.Options{Now: tenant.Clock.Now})
 	out := &printer{w: stdout, json: *asJSON}
+	if *asJSON {
+		out.narration = stderr
+	} else {
+		out.narration = stdout
+	}
 
 	spec := serviceaccount.Spec{
 		UserPrincipalName: *upn,
@@ -186,20 +220,21 @@ func expectFailed(r verify.Report, ids ...string) error {
 	return nil
 }
 
+// printer writes the narration to narration, and the reports to w: as
+// tables among the narration, or with -json as JSON Lines.
 type printer struct {
-	w    io.Writer
-	json bool
+	w         io.Writer
+	narration io.Writer
+	json      bool
 }
 
-func (p *printer) step(s string) { fmt.Fprintf(p.w, "\n== %s\n", s) }
-func (p *printer) text(s string) { fmt.Fprint(p.w, s) }
+func (p *printer) step(s string) { fmt.Fprintf(p.narration, "\n== %s\n", s) }
+func (p *printer) text(s string) { fmt.Fprint(p.narration, s) }
 
 func (p *printer) report(r verify.Report) {
 	if !p.json {
 		fmt.Fprint(p.w, r.String())
 		return
 	}
-	enc := json.NewEncoder(p.w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(r)
+	_ = json.NewEncoder(p.w).Encode(r)
 }

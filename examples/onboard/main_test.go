@@ -40,25 +40,44 @@ func TestOnboardShowPassword(t *testing.T) {
 }
 
 func TestOnboardJSONReports(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-json"}, &out, &bytes.Buffer{}); err != nil {
+	var out, narration bytes.Buffer
+	if err := run(context.Background(), []string{"-json"}, &out, &narration); err != nil {
 		t.Fatal(err)
 	}
-	// Every report is a JSON object with checks.
-	dec := json.NewDecoder(strings.NewReader(out.String()[strings.Index(out.String(), "{"):]))
-	var rep struct {
-		Checks []struct{ ID, Status string }
+	// Standard output is JSON Lines: one report per line, nothing else.
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines on stdout, want 3 reports:\n%s", len(lines), out.String())
 	}
-	if err := dec.Decode(&rep); err != nil || len(rep.Checks) == 0 {
-		t.Errorf("first report does not decode: %v %+v", err, rep)
+	for i, line := range lines {
+		var rep struct {
+			Passed *bool
+			Checks []struct{ ID, Status string }
+		}
+		if err := json.Unmarshal([]byte(line), &rep); err != nil || len(rep.Checks) == 0 || rep.Passed == nil {
+			t.Errorf("line %d is not a report: %v: %s", i+1, err, line)
+		}
+	}
+	if !strings.Contains(narration.String(), "== 1. Plan") {
+		t.Errorf("the narration is not on stderr:\n%s", narration.String())
 	}
 }
 
-func TestOnboardBadFlags(t *testing.T) {
-	if err := run(context.Background(), []string{"-nope"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
-		t.Error("unknown flag accepted")
-	}
-	if err := run(context.Background(), []string{"-upn", "bad upn"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "UserPrincipalName") {
-		t.Errorf("bad -upn: %v", err)
+func TestOnboardExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-h"}, 0, "-show-password"},
+		{[]string{"-nope"}, 2, "flag provided but not defined"},
+		{[]string{"extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"-upn", "bad upn"}, 2, "UserPrincipalName"},
+	} {
+		var errOut bytes.Buffer
+		code := exitCode(run(context.Background(), tc.args, &bytes.Buffer{}, &errOut), &errOut)
+		if code != tc.code || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%v: exit %d, want %d with %q in:\n%s", tc.args, code, tc.code, tc.want, errOut.String())
+		}
 	}
 }

@@ -8,6 +8,8 @@
 //
 // With -tenant it works on a real tenant through Microsoft Graph (see
 // -auth and the README's permission table).
+//
+// Exit status: 0 done, 1 failed, 2 bad usage or an invalid spec.
 package main
 
 import (
@@ -46,8 +48,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print machine-readable JSON")
 	showPassword := fs.Bool("show-password", false, "print the temporary password (only on a terminal you trust)")
 	verbose := fs.Bool("v", false, "log progress to stderr")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: provision [flags]\nExit status: 0 done, 1 failed, 2 bad usage or an invalid spec.\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code := cli.ParseFlags(fs, args, stderr); code >= 0 {
+		return code
 	}
 	ws, err := roles.ParseWorkloads(*workloads)
 	if err != nil {
@@ -78,8 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *planOnly {
 		plan, err := prov.Plan(ctx, spec)
 		if err != nil {
-			fmt.Fprintln(stderr, "provision:", err)
-			return 1
+			return fail(stderr, err)
 		}
 		if *asJSON {
 			return printJSON(stdout, stderr, plan)
@@ -89,21 +94,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := prov.Provision(ctx, spec)
 	if err != nil {
-		fmt.Fprintln(stderr, "provision:", err)
 		if !res.Password.IsZero() {
-			// The account is (or may be) left in place: its password
-			// must not be lost with this run.
-			pw := res.Password.String() + " (run with -show-password to print it)"
+			// The account is (or may be) left in place with this
+			// password, which no later run can show.
 			if *showPassword {
-				pw = res.Password.Reveal()
+				fmt.Fprintf(stderr, "provision: the account's temporary password, should it exist: %s\n", res.Password.Reveal())
+			} else {
+				fmt.Fprintln(stderr, "provision: the account may be left in place with a temporary password this run did not print (no -show-password) and no later run can show:"+
+					" reset its password in the Microsoft Entra admin center, or remove it (Deprovision) and provision again")
 			}
-			fmt.Fprintf(stderr, "provision: the account's temporary password, should it exist: %s\n", pw)
 		}
-		var fe *serviceaccount.FieldError
-		if errors.As(err, &fe) {
-			return 2
-		}
-		return 1
+		return fail(stderr, err)
 	}
 	if *asJSON {
 		out := struct {
@@ -122,6 +123,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  temporary password: %s\n", res.Password.Reveal())
 	}
 	return 0
+}
+
+// fail reports err: exit status 2 for an invalid spec (naming the flags
+// to check), 1 otherwise.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "provision:", err)
+	var fe *serviceaccount.FieldError
+	if errors.As(err, &fe) {
+		if hint := cli.FlagHint(err); hint != "" {
+			fmt.Fprintln(stderr, "provision:", hint)
+		}
+		return 2
+	}
+	return 1
 }
 
 func printJSON(stdout, stderr io.Writer, v any) int {

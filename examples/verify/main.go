@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var tf cli.TenantFlags
 	tf.Register(fs)
-	upn := fs.String("upn", cli.DemoHandMadeUPN, "userPrincipalName of the service account")
+	upn := fs.String("upn", "", "userPrincipalName of the service account (default on the demo tenant without -id: "+cli.DemoHandMadeUPN+")")
 	id := fs.String("id", "", "object ID of the service account (one Graph round trip instead of two)")
 	workloads := fs.String("workloads", "teams", "comma-separated workloads the account serves")
 	readOnly := fs.Bool("read-only", false, "expect the workloads' read-only roles")
@@ -43,8 +43,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := fs.String("usage-location", "", "expected usage location (empty: any)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log to stderr")
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: verify [flags]\nExit status: 0 passed, 1 the report has failed or unknown checks, 2 bad usage, 3 the account could not be checked at all.\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code := cli.ParseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	switch {
+	case *upn == "" && *id == "" && tf.Tenant == "":
+		*upn = cli.DemoHandMadeUPN
+	case *upn == "" && *id == "":
+		fmt.Fprintln(stderr, "verify: give -upn or -id (or both) of the account to check")
 		return 2
+	case *upn != "":
+		if err := serviceaccount.ValidateUPN(*upn); err != nil {
+			fmt.Fprintln(stderr, "verify: -upn:", err)
+			return 2
+		}
 	}
 	var ws []roles.Workload
 	if strings.TrimSpace(*workloads) != "" {
@@ -61,6 +77,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: cli.SplitList(*extra), UsageLocation: *usage}
 	if err := acct.Validate(); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
+		if hint := cli.FlagHint(err); hint != "" {
+			fmt.Fprintln(stderr, "verify:", hint)
+		}
 		return 2
 	}
 	logger := slog.New(slog.DiscardHandler)
@@ -74,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := verify.New(t.Directory, &verify.Options{Logger: logger, Now: t.Now}).Verify(ctx, acct)
 	if err != nil {
-		fmt.Fprintln(stderr, "verify:", err)
+		fmt.Fprintln(stderr, err) // a *verify.Error says "verify: ..." itself
 		return 3
 	}
 	if *asJSON {

@@ -20,6 +20,12 @@ func TestVerifyDemo(t *testing.T) {
 		{[]string{"-usage-location", "US"}, 1, `expected "US"`},
 		{[]string{"-workloads", "compliance", "-read-only"}, 2, "no read-only role"},
 		{[]string{"-id", "not-a-guid"}, 2, "not an object ID"},
+		{[]string{"-id", "not-a-guid"}, 2, "check -id"},
+		{[]string{"extra", "-json"}, 2, `unexpected argument "extra"`},
+		{[]string{"-h"}, 0, "Exit status"},
+		{[]string{"-upn", "bad"}, 2, "-upn:"},
+		{[]string{"-tenant", "contoso.onmicrosoft.com"}, 2, "give -upn or -id"},
+		{[]string{"-upn", "nobody@contoso.onmicrosoft.com", "-workloads", "teams"}, 1, "FAILED"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), tc.args, &out, &errOut)
