@@ -2,6 +2,7 @@ package directorytest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -72,4 +73,31 @@ func ExampleFake_SetFault() {
 	// Output:
 	// directorytest: list domains: directory: permission denied
 	// [{Domains }]
+}
+
+// A directory whose reads lag behind its writes: the new user is taken
+// (a second create conflicts) but not yet visible.
+func ExampleFake_SetReadLag() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	f := directorytest.New(&directorytest.Options{Now: func() time.Time { return now }})
+	f.SetReadLag(10 * time.Second)
+	nu := directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	}
+	if _, err := f.CreateUser(ctx, nu); err != nil {
+		fmt.Println(err)
+	}
+	_, err := f.User(ctx, nu.UserPrincipalName)
+	fmt.Println("read at once:", errors.Is(err, directory.ErrNotFound))
+	_, err = f.CreateUser(ctx, nu)
+	fmt.Println("create again:", errors.Is(err, directory.ErrExists))
+	now = now.Add(10 * time.Second)
+	u, err := f.User(ctx, nu.UserPrincipalName)
+	fmt.Println("read 10 s later:", u.ID, err)
+	// Output:
+	// read at once: true
+	// create again: true
+	// read 10 s later: 11111111-0000-4000-8000-000000000001 <nil>
 }

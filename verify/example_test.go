@@ -236,3 +236,48 @@ func ExampleVerifyFleet() {
 	// Output:
 	// map[contoso:true fabrikam:true tailspin:true]
 }
+
+// A program reads the verdict and the counts from the report's JSON.
+func ExampleReport_Summary() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tenant := directorytest.New(&directorytest.Options{Now: func() time.Time { return now }})
+	u, err := tenant.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "cloudhub-svc@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub", MailNickname: "cloudhub-svc", UsageLocation: "AU",
+		AccountEnabled: true, Password: directory.NewPassword("Temporary-Passw0rd-123"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	teamsAdmin, _ := roles.Lookup("Teams Administrator")
+	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{
+		PrincipalID: u.ID, RoleDefinitionID: teamsAdmin.ID, DirectoryScopeID: directory.TenantScope,
+	}); err != nil {
+		log.Fatal(err)
+	}
+	rep, err := verify.New(tenant, nil).Verify(ctx, serviceaccount.Account{
+		ID: u.ID, Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var doc struct {
+		Passed  bool           `json:"passed"`
+		Summary map[string]int `json:"summary"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("passed:", doc.Passed)
+	fmt.Println("pass", doc.Summary["pass"], "fail", doc.Summary["fail"], "unknown", doc.Summary["unknown"])
+	fmt.Printf("%+v\n", rep.Summary())
+	// Output:
+	// passed: false
+	// pass 8 fail 2 unknown 0
+	// {Pass:8 Warn:0 Fail:2 Unknown:0}
+}
