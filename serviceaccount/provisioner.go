@@ -681,6 +681,14 @@ func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User,
 // Deprovision removes the account's role assignments and deletes it. It is
 // idempotent: an account that does not exist is not an error. It refuses
 // (with [ErrNotManaged]) an account this SDK did not create.
+//
+// "Does not exist" is what a read says, and a directory's reads may lag
+// behind its writes: seconds after Provision created the account, a read
+// may not find it yet, and Deprovision then has nothing to delete. It does
+// not delete what it cannot read, since it must check the account's
+// marker first. To undo a Provision at once, rely on its rollback (a
+// failed Provision deletes what it created); otherwise Deprovision again
+// later, or Verify that account.exists fails.
 func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 	if errs := acct.validateKey(); len(errs) > 0 {
 		return errors.Join(errs...)
