@@ -236,7 +236,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	switch {
 	case errors.Is(snap.UserErr, directory.ErrNotFound):
 		rep.Checks = append(rep.Checks, fail(CheckExists, fmt.Sprintf("no user %q in the tenant", acct.Key()),
-			"Create the service account (serviceaccount.Provisioner.Provision, or Users > New user in the Microsoft Entra admin center), then verify again."))
+			"Create the service account (serviceaccount.Provisioner.Provision, or Users > New user in the Microsoft Entra admin center), then verify again. An account created in the last minutes may not be visible to reads yet (directory replication): verify again shortly before concluding it is missing."))
 		for _, id := range []string{CheckEnabled, CheckMember, CheckCloudOnly, CheckUsageLocation, CheckPasswordChanged, CheckMFARegistered, CheckRolesAssigned, CheckLeastPrivilege, CheckNoUnexpectedPrivAdm} {
 			rep.Checks = append(rep.Checks, unknown(id, "the account does not exist",
 				"Create the account first (see account.exists), then verify again."))
