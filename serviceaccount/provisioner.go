@@ -499,23 +499,55 @@ func mayHaveApplied(err error) bool {
 // replica that has not caught up with the write answers not found).
 // rctx outlives ctx; ctx is only for logging and events.
 func (p *Provisioner) readBack(ctx, rctx context.Context, upn string, createErr error) (directory.User, time.Duration, error) {
-	start := p.opts.Now()
-	wait := p.opts.PollInterval
-	var waited time.Duration
-	for attempt := 1; ; attempt++ {
+	b := p.newBackoff()
+	for {
 		got, err := p.dir.User(rctx, upn)
-		elapsed := max(p.opts.Now().Sub(start), waited)
-		if !errors.Is(err, directory.ErrNotFound) || !mayHaveApplied(createErr) || elapsed+wait > p.opts.ReadBackTimeout {
-			return got, elapsed, err
+		if !errors.Is(err, directory.ErrNotFound) || !mayHaveApplied(createErr) || !b.fits(p.opts.ReadBackTimeout) {
+			return got, b.elapsed(), err
 		}
-		p.emit(ctx, Event{Kind: EventReadBack, UserPrincipalName: upn,
-			Message: "the create's outcome is unknown and the account is not visible yet; reading it back", Attempt: attempt, Elapsed: elapsed, Wait: wait})
-		if err := p.opts.Sleep(rctx, wait); err != nil {
-			return got, elapsed, directory.ErrNotFound
+		p.emit(ctx, b.event(EventReadBack, upn, "the create's outcome is unknown and the account is not visible yet; reading it back"))
+		if b.sleep(rctx) != nil {
+			return got, b.elapsed(), err
 		}
-		waited += wait
-		wait = min(wait*3/2, p.opts.MaxPollInterval)
 	}
+}
+
+// backoff paces a polling loop: the first wait is PollInterval, each later
+// one 1.5 times longer, up to MaxPollInterval. Its elapsed time is the
+// larger of the clock's and the sum of the waits asked of Sleep, so that a
+// bound holds even when Now does not move with Sleep (an injected Sleep
+// without an injected Now).
+type backoff struct {
+	p       *Provisioner
+	start   time.Time
+	waited  time.Duration
+	next    time.Duration
+	attempt int
+}
+
+func (p *Provisioner) newBackoff() *backoff {
+	return &backoff{p: p, start: p.opts.Now(), next: p.opts.PollInterval, attempt: 1}
+}
+
+func (b *backoff) elapsed() time.Duration { return max(b.p.opts.Now().Sub(b.start), b.waited) }
+
+// fits reports whether the next wait ends within limit of the start.
+func (b *backoff) fits(limit time.Duration) bool { return b.elapsed()+b.next <= limit }
+
+// event describes the coming wait.
+func (b *backoff) event(kind EventKind, upn, msg string) Event {
+	return Event{Kind: kind, UserPrincipalName: upn, Message: msg, Attempt: b.attempt, Elapsed: b.elapsed(), Wait: b.next}
+}
+
+// sleep waits the next interval, or returns ctx's error.
+func (b *backoff) sleep(ctx context.Context) error {
+	if err := b.p.opts.Sleep(ctx, b.next); err != nil {
+		return err
+	}
+	b.waited += b.next
+	b.next = min(b.next*3/2, b.p.opts.MaxPollInterval)
+	b.attempt++
+	return nil
 }
 
 // stepError names the step an assignment failure happened in.
@@ -543,14 +575,9 @@ func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []
 		pending[i] = directory.RoleAssignment{PrincipalID: userID, RoleDefinitionID: r.ID, DirectoryScopeID: directory.TenantScope}
 	}
 	var created []directory.RoleAssignment
-	start := p.opts.Now()
-	wait := p.opts.PollInterval
-	// waited counts the waits asked of Sleep, so that the timeout holds
-	// even when Now does not move with Sleep (an injected Sleep without an
-	// injected Now).
-	var waited time.Duration
-	for attempt := 1; ; attempt++ {
-		p.emit(ctx, Event{Kind: EventAssignRoles, UserPrincipalName: upn, Message: fmt.Sprintf("assigning %d role(s)", len(pending)), Attempt: attempt})
+	b := p.newBackoff()
+	for {
+		p.emit(ctx, Event{Kind: EventAssignRoles, UserPrincipalName: upn, Message: fmt.Sprintf("assigning %d role(s)", len(pending)), Attempt: b.attempt})
 		results := directory.CreateRoleAssignments(ctx, p.dir, pending)
 		var retry []directory.RoleAssignment
 		var lastNotFound error
@@ -573,20 +600,16 @@ func (p *Provisioner) assign(ctx context.Context, upn, userID string, missing []
 			return created, nil
 		}
 		pending = retry
-		elapsed := max(p.opts.Now().Sub(start), waited)
-		if elapsed+wait > p.opts.ReplicationTimeout {
+		if !b.fits(p.opts.ReplicationTimeout) {
 			return created, &stepError{
 				step: fmt.Sprintf("assign role %q", byID[retry[0].RoleDefinitionID].Name),
-				err:  fmt.Errorf("the new account was still unknown to role assignment after %v (replication lag; Options.ReplicationTimeout): %w", elapsed.Round(time.Millisecond), lastNotFound),
+				err:  fmt.Errorf("the new account was still unknown to role assignment after %v (replication lag; Options.ReplicationTimeout): %w", b.elapsed().Round(time.Millisecond), lastNotFound),
 			}
 		}
-		p.emit(ctx, Event{Kind: EventReplicationWait, UserPrincipalName: upn,
-			Message: "waiting for the new account to replicate", Attempt: attempt, Elapsed: elapsed, Wait: wait})
-		if err := p.opts.Sleep(ctx, wait); err != nil {
+		p.emit(ctx, b.event(EventReplicationWait, upn, "waiting for the new account to replicate"))
+		if err := b.sleep(ctx); err != nil {
 			return created, &stepError{step: "wait for replication", err: err}
 		}
-		waited += wait
-		wait = min(wait*3/2, p.opts.MaxPollInterval)
 	}
 }
 
@@ -636,46 +659,31 @@ func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User,
 		}
 	}
 	err := directory.DeleteUserAndRoleAssignments(rctx, p.dir, id, assignmentIDs)
-	if err == nil {
-		return nil
-	}
-	start := p.opts.Now()
-	wait := p.opts.PollInterval
-	var waited time.Duration
-	for attempt := 1; ; attempt++ {
-		if !errors.Is(err, directory.ErrNotFound) && !errors.Is(err, directory.ErrUnavailable) && !errors.Is(err, directory.ErrThrottled) {
+	b := p.newBackoff()
+	for err != nil {
+		notFound := errors.Is(err, directory.ErrNotFound)
+		if !notFound && !errors.Is(err, directory.ErrUnavailable) && !errors.Is(err, directory.ErrThrottled) {
 			return err
 		}
+		if !b.fits(p.opts.RollbackTimeout) {
+			return fmt.Errorf("%w (still failing after %v of retrying; Options.RollbackTimeout)", err, b.elapsed().Round(time.Millisecond))
+		}
 		_, rerr := p.dir.User(rctx, id)
-		elapsed := max(p.opts.Now().Sub(start), waited)
-		if elapsed+wait > p.opts.RollbackTimeout {
-			return fmt.Errorf("%w (still failing after %v of retrying; Options.RollbackTimeout)", err, elapsed.Round(time.Millisecond))
-		}
-		switch {
-		case errors.Is(rerr, directory.ErrNotFound) && (errors.Is(err, directory.ErrNotFound) && elapsed+wait > p.opts.ReadBackTimeout || !errors.Is(err, directory.ErrNotFound)):
-			// Gone: the delete and the read agree, or a delete whose
-			// answer was lost was applied.
+		if errors.Is(rerr, directory.ErrNotFound) && (!notFound || !b.fits(p.opts.ReadBackTimeout)) {
+			// Gone: a delete whose answer was lost was applied, or the
+			// delete and the reads have agreed for ReadBackTimeout.
 			return nil
-		case rerr != nil && !errors.Is(rerr, directory.ErrNotFound):
-			if rctx.Err() != nil {
-				return fmt.Errorf("%w (and reading the account back failed: %v)", err, rerr)
-			}
 		}
-		p.emit(ctx, Event{Kind: EventRollback, UserPrincipalName: u.UserPrincipalName,
-			Message: fmt.Sprintf("the delete answered %v; checking the account is gone", err), Attempt: attempt, Elapsed: elapsed, Wait: wait})
-		if serr := p.opts.Sleep(rctx, wait); serr != nil {
+		p.emit(ctx, b.event(EventRollback, u.UserPrincipalName, fmt.Sprintf("the delete answered %v; checking the account is gone", err)))
+		if serr := b.sleep(rctx); serr != nil {
 			return fmt.Errorf("%w (gave up confirming the delete: %v)", err, serr)
 		}
-		waited += wait
-		wait = min(wait*3/2, p.opts.MaxPollInterval)
 		if rerr == nil {
 			// Still there: delete it again.
 			err = p.dir.DeleteUser(rctx, id)
-			if err == nil {
-				return nil
-			}
 		}
 	}
+	return nil
 }
 
 // Deprovision removes the account's role assignments and deletes it. It is
