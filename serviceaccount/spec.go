@@ -262,8 +262,10 @@ func checkAccess(a roles.Access, workloads []roles.Workload) error {
 	case a == 0 && len(workloads) > 0:
 		errs := []error{fieldErr("Access", "", "not set: choose roles.Admin or roles.ReadOnly for the workloads")}
 		for _, w := range workloads {
-			if _, err := roles.ParseWorkload(string(w)); err != nil || string(w) != strings.TrimSpace(strings.ToLower(string(w))) {
-				errs = append(errs, &FieldError{Field: "Workloads", Value: string(w), Reason: "is not a known workload"})
+			// Every known workload has admin roles: this fails only for
+			// an unknown one.
+			if _, err := roles.ForWorkloads(roles.Admin, w); err != nil {
+				errs = append(errs, fieldErr("Workloads", string(w), "is not a known workload"))
 			}
 		}
 		return errors.Join(errs...)
