@@ -42,6 +42,12 @@ func newTokenProvider(cred azcore.TokenCredential, scope string, base *url.URL) 
 	return &tokenProvider{cred: cred, scopes: []string{scope}, scheme: strings.ToLower(base.Scheme), host: host, port: portOf(base), hosts: v}, nil
 }
 
+// sameOrigin reports whether u has the scheme, host and port given (host
+// and scheme compared without case, the port explicit or the scheme's).
+func sameOrigin(u *url.URL, scheme, host, port string) bool {
+	return u != nil && strings.EqualFold(u.Scheme, scheme) && strings.EqualFold(u.Hostname(), host) && portOf(u) == port
+}
+
 func portOf(u *url.URL) string {
 	if p := u.Port(); p != "" {
 		return p
@@ -70,7 +76,7 @@ func (e *tokenError) Unwrap() error { return e.err }
 // may carry the base64 "claims" of a continuous access evaluation
 // challenge, which the SDK's request adapter answers by asking again.
 func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, additional map[string]any) (string, error) {
-	if u == nil || !strings.EqualFold(u.Scheme, p.scheme) || !strings.EqualFold(u.Hostname(), p.host) || portOf(u) != p.port {
+	if !sameOrigin(u, p.scheme, p.host, p.port) {
 		origin := "<nil>"
 		if u != nil {
 			origin = u.Scheme + "://" + u.Host

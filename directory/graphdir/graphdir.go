@@ -460,8 +460,7 @@ func (d *Directory) nextLink(link string) string {
 		return link
 	}
 	u, err := url.Parse(link)
-	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.User != nil ||
-		!strings.EqualFold(u.Hostname(), d.cfg.cloud.Host()) || portOf(u) != "443" {
+	if err != nil || u.User != nil || !sameOrigin(u, "https", d.cfg.cloud.Host(), "443") {
 		return link
 	}
 	// What follows the authority, as written (url.Parse ends the authority
