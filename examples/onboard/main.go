@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/examples/internal/cmdline"
 	"github.com/cloudhub/consent/examples/internal/demo"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
@@ -46,7 +47,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		if !errors.Is(err, errFlags) { // the flag package has said why
+		if !errors.Is(err, errFlags) { // cmdline.ParseFlags has said why
 			fmt.Fprintln(stderr, "onboard:", err)
 		}
 		return 2
@@ -56,6 +57,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
+// errFlags is bad flags or arguments, which cmdline.ParseFlags reports.
 var errFlags = errors.New("bad flags")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -65,14 +67,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print verification reports as JSON")
 	verbose := fs.Bool("v", false, "log progress events to stderr")
 	upn := fs.String("upn", "svc-cloudhub@"+demo.Domain, "userPrincipalName of the service account")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{fmt.Errorf("%w: %w", errFlags, err)}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	switch cmdline.ParseFlags(fs, args, stderr) {
+	case 0:
+		return flag.ErrHelp
+	case 2:
+		return usageError{errFlags}
 	}
 	if err := serviceaccount.ValidateUPN(*upn); err != nil {
 		return usageError{fmt.Errorf("-upn: %w", err)}

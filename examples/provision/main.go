@@ -23,6 +23,7 @@ import (
 	"os"
 
 	"github.com/cloudhub/consent/examples/internal/cli"
+	"github.com/cloudhub/consent/examples/internal/cmdline"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
 )
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: provision [flags]\nExit status: 0 done, 1 failed, 2 bad usage or an invalid spec.\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code := cli.ParseFlags(fs, args, stderr); code >= 0 {
+	if code := cmdline.ParseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
 	ws, err := roles.ParseWorkloads(*workloads)
@@ -78,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prov := serviceaccount.New(t.Directory, &opts)
 	spec := serviceaccount.Spec{
 		UserPrincipalName: *upn, DisplayName: *displayName, UsageLocation: *usage,
-		Workloads: ws, Access: access, Roles: cli.SplitList(*extra),
+		Workloads: ws, Access: access, Roles: cmdline.SplitList(*extra),
 		AllowPrivileged: *allowPriv, Adopt: *adopt,
 	}
 	if *planOnly {
@@ -131,7 +132,7 @@ func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "provision:", err)
 	var fe *serviceaccount.FieldError
 	if errors.As(err, &fe) {
-		if hint := cli.FlagHint(err); hint != "" {
+		if hint := cmdline.FlagHint(err); hint != "" {
 			fmt.Fprintln(stderr, "provision:", hint)
 		}
 		return 2

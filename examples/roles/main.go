@@ -23,6 +23,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/cloudhub/consent/examples/internal/cmdline"
 	"github.com/cloudhub/consent/roles"
 )
 
@@ -47,18 +48,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	workloads := flags.String("workloads", "", "list the roles that cover these comma-separated `WORKLOADS`")
 	readOnly := flags.Bool("read-only", false, "with -workloads, the read-only roles instead of the admin roles")
 	asJSON := flags.Bool("json", false, "print JSON")
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code := cmdline.ParseFlags(flags, args, stderr); code >= 0 {
+		return code
 	}
 	usage := func(err error) int {
 		fmt.Fprintln(stderr, err)
 		return 2
-	}
-	if flags.NArg() > 0 {
-		return usage(fmt.Errorf("roles: unexpected argument %q", flags.Arg(0)))
 	}
 	if *readOnly && *workloads == "" {
 		return usage(errors.New("roles: -read-only needs -workloads"))

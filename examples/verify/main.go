@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/cloudhub/consent/examples/internal/cli"
+	"github.com/cloudhub/consent/examples/internal/cmdline"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
 	"github.com/cloudhub/consent/verify"
@@ -47,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: verify [flags]\nExit status: 0 passed, 1 the report has failed or unknown checks, 2 bad usage, 3 the account could not be checked at all.\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code := cli.ParseFlags(fs, args, stderr); code >= 0 {
+	if code := cmdline.ParseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
 	switch {
@@ -74,10 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *readOnly {
 		access = roles.ReadOnly
 	}
-	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: cli.SplitList(*extra), UsageLocation: *usage}
+	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: cmdline.SplitList(*extra), UsageLocation: *usage}
 	if err := acct.Validate(); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
-		if hint := cli.FlagHint(err); hint != "" {
+		if hint := cmdline.FlagHint(err); hint != "" {
 			fmt.Fprintln(stderr, "verify:", hint)
 		}
 		return 2

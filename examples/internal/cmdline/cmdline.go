@@ -1,0 +1,92 @@
+// Package cmdline holds the command-line plumbing the example programs
+// share: flag parsing with consistent exit codes, list flags, and hints
+// naming the flags behind a spec's invalid fields. It imports nothing heavy,
+// so that the examples on the demo tenant alone build quickly.
+package cmdline
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/cloudhub/consent/serviceaccount"
+)
+
+// SplitList splits a comma-separated flag value, dropping empty items and
+// surrounding space.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// fieldFlags names the flag that sets each field of serviceaccount.Spec and
+// serviceaccount.Account.
+var fieldFlags = map[string]string{
+	"UserPrincipalName": "-upn",
+	"MailNickname":      "-upn",
+	"DisplayName":       "-display-name",
+	"UsageLocation":     "-usage-location",
+	"Workloads":         "-workloads",
+	"Access":            "-read-only",
+	"Roles":             "-roles",
+	"ID":                "-id",
+	"Account":           "-upn or -id",
+}
+
+// FlagHint returns "check -upn, -usage-location" for the flags behind the
+// fields that err's FieldErrors name, or "" when it names none.
+func FlagHint(err error) string {
+	var flags []string
+	add := func(f string) {
+		if f != "" && !slices.Contains(flags, f) {
+			flags = append(flags, f)
+		}
+	}
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case *serviceaccount.FieldError:
+			add(fieldFlags[e.Field])
+			if strings.Contains(e.Reason, "AllowPrivileged") {
+				add("-allow-privileged")
+			}
+		default:
+			walk(errors.Unwrap(err))
+		}
+	}
+	walk(err)
+	if len(flags) == 0 {
+		return ""
+	}
+	return "check " + strings.Join(flags, ", ")
+}
+
+// ParseFlags parses args and sorts out what is left: it returns 0 when -h
+// asked for help, 2 on bad flags or unexpected arguments (after saying
+// why on stderr), and -1 to go on.
+func ParseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) int {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags go before arguments; this command takes none)\n", fs.Name(), fs.Arg(0))
+		return 2
+	}
+	return -1
+}
