@@ -33,6 +33,6 @@
 // A Report marshals to JSON with stable field names (account, checkedAt,
 // passed, summary, checks; each check: id, title, status, severity,
 // evidence, remediation) and prints as a table with [Report.String].
-// passed and summary are derived from the checks, and recomputed when a
-// report is unmarshalled.
+// passed and summary are derived from the checks, never read back from a
+// document.
 package verify

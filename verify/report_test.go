@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
@@ -179,25 +178,5 @@ func TestReportEmpty(t *testing.T) {
 	}}
 	if rep.Passed() {
 		t.Error("a report whose only check is unknown passed")
-	}
-}
-
-// The verdict in JSON is derived, never trusted: a document claiming
-// "passed": true over failing checks reads back as failed.
-func TestReportJSONVerdictIsDerived(t *testing.T) {
-	b, err := json.Marshal(failingReport(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	forged := strings.Replace(string(b), `"passed":false`, `"passed":true`, 1)
-	if forged == string(b) {
-		t.Fatalf(`no "passed":false in %s`, b)
-	}
-	var back verify.Report
-	if err := json.Unmarshal([]byte(forged), &back); err != nil {
-		t.Fatal(err)
-	}
-	if back.Passed() {
-		t.Error("a report with failing checks passed after a JSON round trip with a forged verdict")
 	}
 }

@@ -72,8 +72,9 @@ func (c Check) Passed() bool { return c.Status == StatusPass || c.Status == Stat
 //
 // Its JSON form has the fields account, checkedAt, passed (the verdict of
 // [Report.Passed]), summary (how many checks have each status: pass, warn,
-// fail, unknown) and checks. passed and summary are derived from checks:
-// unmarshalling ignores them.
+// fail, unknown) and checks. passed and summary are derived from checks;
+// a Report has no field for them, so one read back from JSON derives them
+// again and never takes them from the document.
 type Report struct {
 	Account   serviceaccount.Account `json:"account"`
 	CheckedAt time.Time              `json:"checkedAt"`
@@ -117,17 +118,6 @@ type reportJSON struct {
 // MarshalJSON adds the verdict and the summary to the report's fields.
 func (r Report) MarshalJSON() ([]byte, error) {
 	return json.Marshal(reportJSON{Account: r.Account, CheckedAt: r.CheckedAt, Passed: r.Passed(), Summary: r.Summary(), Checks: r.Checks})
-}
-
-// UnmarshalJSON reads what MarshalJSON writes; passed and summary are
-// recomputed from the checks, not trusted.
-func (r *Report) UnmarshalJSON(b []byte) error {
-	var w reportJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*r = Report{Account: w.Account, CheckedAt: w.CheckedAt, Checks: w.Checks}
-	return nil
 }
 
 // Passed reports whether every check passed. A check whose facts could not
