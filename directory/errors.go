@@ -41,3 +41,36 @@ func Classify(err error) error {
 	}
 	return nil
 }
+
+// Requirement says what would let a credential do an operation it was
+// denied. A backend that knows attaches it to its [ErrPermission] errors
+// (see [RequirementOf]); callers render it instead of keeping their own
+// table of permission names.
+type Requirement struct {
+	// Permissions are the Microsoft Graph permissions (application or
+	// delegated) any one of which allows the operation, least privileged
+	// first.
+	Permissions []string
+	// Roles are the Microsoft Entra roles any one of which a delegated
+	// (signed-in) caller must also hold, least privileged first; empty when
+	// the permission alone suffices.
+	Roles []string
+}
+
+// IsZero reports whether r names nothing.
+func (r Requirement) IsZero() bool { return len(r.Permissions) == 0 && len(r.Roles) == 0 }
+
+// RequirementOf returns what the operation that failed with err needed, when
+// an error in err's chain says so through a method
+//
+//	Requirement() Requirement
+//
+// and the result is not empty.
+func RequirementOf(err error) (Requirement, bool) {
+	var r interface{ Requirement() Requirement }
+	if !errors.As(err, &r) {
+		return Requirement{}, false
+	}
+	req := r.Requirement()
+	return req, !req.IsZero()
+}

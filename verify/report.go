@@ -1,9 +1,14 @@
 package verify
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"time"
+
+	"github.com/cloudhub/consent/serviceaccount"
 )
 
 // String renders the report as a table a person can read: a header with
@@ -50,4 +55,125 @@ func writeRemediations(b *strings.Builder, heading string, checks []Check, inclu
 	for _, t := range texts {
 		fmt.Fprintf(b, "  - %s: %s\n", strings.Join(ids[t], ", "), t)
 	}
+}
+
+// Status is the outcome of a [Check].
+type Status string
+
+// Statuses. Only StatusPass and StatusWarn count as passed.
+const (
+	StatusPass    Status = "pass"
+	StatusWarn    Status = "warn"
+	StatusFail    Status = "fail"
+	StatusUnknown Status = "unknown"
+)
+
+// Severity says how much a failed check matters.
+type Severity string
+
+// Severities.
+const (
+	SeverityInfo     Severity = "info"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Check is the outcome of one rule.
+type Check struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Status   Status   `json:"status"`
+	Severity Severity `json:"severity"`
+	// Evidence is what was observed.
+	Evidence string `json:"evidence"`
+	// Remediation says what a person can do about a check that did not
+	// pass, or about a warning; empty when the status is StatusPass.
+	Remediation string `json:"remediation,omitempty"`
+}
+
+// Passed reports whether the check passed (a warning passes).
+func (c Check) Passed() bool { return c.Status == StatusPass || c.Status == StatusWarn }
+
+// Report is the outcome of [Verifier.Verify]: one Check per rule, in a fixed
+// order.
+//
+// Its JSON form has the fields account, checkedAt, passed (the verdict of
+// [Report.Passed]), summary (how many checks have each status: pass, warn,
+// fail, unknown) and checks. passed and summary are derived from checks;
+// a Report has no field for them, so one read back from JSON derives them
+// again and never takes them from the document.
+type Report struct {
+	Account   serviceaccount.Account `json:"account"`
+	CheckedAt time.Time              `json:"checkedAt"`
+	Checks    []Check                `json:"checks"`
+}
+
+// Summary counts a report's checks by status.
+type Summary struct {
+	Pass    int `json:"pass"`
+	Warn    int `json:"warn"`
+	Fail    int `json:"fail"`
+	Unknown int `json:"unknown"`
+}
+
+// Summary counts the checks by status.
+func (r Report) Summary() Summary {
+	var s Summary
+	for _, c := range r.Checks {
+		switch c.Status {
+		case StatusPass:
+			s.Pass++
+		case StatusWarn:
+			s.Warn++
+		case StatusFail:
+			s.Fail++
+		default:
+			s.Unknown++
+		}
+	}
+	return s
+}
+
+type reportJSON struct {
+	Account   serviceaccount.Account `json:"account"`
+	CheckedAt time.Time              `json:"checkedAt"`
+	Passed    bool                   `json:"passed"`
+	Summary   Summary                `json:"summary"`
+	Checks    []Check                `json:"checks"`
+}
+
+// MarshalJSON adds the verdict and the summary to the report's fields.
+func (r Report) MarshalJSON() ([]byte, error) {
+	return json.Marshal(reportJSON{Account: r.Account, CheckedAt: r.CheckedAt, Passed: r.Passed(), Summary: r.Summary(), Checks: r.Checks})
+}
+
+// Passed reports whether every check passed. A check whose facts could not
+// be read (StatusUnknown) does not pass.
+func (r Report) Passed() bool {
+	for _, c := range r.Checks {
+		if !c.Passed() {
+			return false
+		}
+	}
+	return len(r.Checks) > 0
+}
+
+// Failed returns the checks that did not pass (failed or unknown).
+func (r Report) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if !c.Passed() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Check returns the check with the given ID.
+func (r Report) Check(id string) (Check, bool) {
+	i := slices.IndexFunc(r.Checks, func(c Check) bool { return c.ID == id })
+	if i < 0 {
+		return Check{}, false
+	}
+	return r.Checks[i], true
 }

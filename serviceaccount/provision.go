@@ -1,0 +1,116 @@
+package serviceaccount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/roles"
+)
+
+// Provision converges the directory to spec: an absent account is created
+// with a temporary password and given exactly the spec's roles; an account
+// this SDK created gets its missing roles; a re-run on a converged account
+// reads once and writes nothing. Roles the account holds beyond the spec are
+// reported in Result.Unexpected, not removed.
+//
+// The spec is validated before any directory call. If a step fails after
+// this call created the account, the account is deleted again (even if ctx
+// is done) unless spec.KeepOnFailure is set; the returned *Error says
+// whether that rollback succeeded. When the error says the account is left
+// in place ([Error.AccountLeft]), the returned Result is not empty: it
+// holds what was done, and the temporary password if this call set one.
+func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) {
+	n, err := spec.validate()
+	if err != nil {
+		return Result{}, err
+	}
+	upn := n.spec.UserPrincipalName
+	st, err := p.read(ctx, "provision", n)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{
+		Account: Account{
+			UserPrincipalName: upn, Workloads: slices.Clone(spec.Workloads), Access: spec.Access,
+			Roles: slices.Clone(spec.Roles), UsageLocation: n.spec.UsageLocation,
+		},
+		Unexpected: st.plan.Unexpected,
+		Warnings:   st.plan.Warnings,
+	}
+	user := st.user
+	if !st.plan.Exists {
+		var pw directory.Password
+		user, pw, res.Created, err = p.create(ctx, n, &res)
+		if err != nil {
+			if left(err) {
+				res.Password = pw
+				return res, err
+			}
+			return Result{}, err
+		}
+		res.Password = pw
+	} else {
+		res.Adopted = !IsManaged(user)
+		if IsManaged(user) && neverSignedIn(user) {
+			res.Warnings = append(res.Warnings, "not signed in yet: the temporary password was returned by the run that created the account, not by this one")
+		}
+	}
+	res.User = user
+	res.Account.ID = user.ID
+	res.Account.UserPrincipalName = user.UserPrincipalName
+
+	created, err := p.assign(ctx, upn, user.ID, st.missing, &res)
+	if err != nil {
+		perr := &Error{Op: "provision", Account: upn, Err: err, Created: res.Created}
+		var se *stepError
+		if errors.As(err, &se) {
+			perr.Step, perr.Err = se.step, se.err
+		}
+		if res.Created {
+			p.rollback(ctx, n.spec, user, created, perr)
+		} else if len(created) > 0 {
+			perr.AccountLeft = true
+			perr.LeftReason = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
+		}
+		if perr.AccountLeft {
+			return res, perr
+		}
+		return Result{}, perr
+	}
+	p.emit(ctx, Event{Kind: EventDone, UserPrincipalName: upn, Message: fmt.Sprintf("%d change(s)", len(res.Changes))})
+	return res, nil
+}
+
+// left reports whether err says the account is (or may be) left in place.
+func left(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.AccountLeft
+}
+
+// neverSignedIn reports whether the password is still the one set at
+// creation.
+func neverSignedIn(u directory.User) bool {
+	return !u.LastPasswordChangeDateTime.After(u.CreatedDateTime.Add(5 * time.Second))
+}
+
+func assignChange(r roles.Role) Change {
+	return Change{Action: ActionAssignRole, Object: r.Name, RoleID: r.ID, Scope: directory.TenantScope}
+}
+
+// Plan returns the changes Provision would make, without writing. It costs
+// one read of the directory.
+func (p *Provisioner) Plan(ctx context.Context, spec Spec) (Plan, error) {
+	n, err := spec.validate()
+	if err != nil {
+		return Plan{}, err
+	}
+	st, err := p.read(ctx, "plan", n)
+	if err != nil {
+		return Plan{}, err
+	}
+	return st.plan, nil
+}
