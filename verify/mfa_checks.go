@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudhub/consent/directory"
+)
+
+// mfaKind says whether a method type is a second factor: yes for the
+// types Microsoft documents as MFA-capable, no for password, temporary
+// access pass and email (usable only for self-service password reset),
+// and unknown for a type this SDK does not know (a new Graph method type
+// is neither trusted nor held against the account).
+func mfaKind(t directory.MethodType) (strong, known bool) {
+	switch t {
+	case directory.MethodMicrosoftAuthenticator, directory.MethodPhone, directory.MethodFido2,
+		directory.MethodSoftwareOath, directory.MethodHardwareOath, directory.MethodWindowsHelloForBusiness,
+		directory.MethodPlatformCredential, directory.MethodExternal:
+		return true, true
+	case directory.MethodPassword, directory.MethodTemporaryAccessPass, directory.MethodEmail:
+		return false, true
+	}
+	return false, false
+}
+
+func mfaCheck(snap directory.Snapshot) Check {
+	if err := snap.AuthenticationMethodsErr; err != nil {
+		return unknown(CheckMFARegistered, fmt.Sprintf("authentication methods could not be read: %v", err),
+			permissionHint(err, "UserAuthenticationMethod.Read.All (application) or UserAuthenticationMethod.Read.All with the Authentication Administrator or Privileged Authentication Administrator role (delegated)"))
+	}
+	var strong, unrecognised, all []string
+	for _, m := range snap.AuthenticationMethods {
+		all = append(all, string(m.Type))
+		switch ok, known := mfaKind(m.Type); {
+		case ok:
+			strong = append(strong, string(m.Type))
+		case !known:
+			unrecognised = append(unrecognised, string(m.Type))
+		}
+	}
+	const remediation = "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
+	switch {
+	case len(strong) > 0:
+		return pass(CheckMFARegistered, "registered: "+strings.Join(all, ", "))
+	case len(unrecognised) > 0:
+		return unknown(CheckMFARegistered, "registered: "+strings.Join(all, ", ")+" ("+strings.Join(unrecognised, ", ")+": a method type this SDK does not know, which may or may not be a second factor)",
+			"Check the method in the Microsoft Entra admin center (Users > the account > Authentication methods), or register a known MFA method: "+remediation)
+	case len(all) == 0:
+		return fail(CheckMFARegistered, "no authentication method registered", remediation)
+	}
+	return fail(CheckMFARegistered, "registered: "+strings.Join(all, ", ")+" (none is a second factor)", remediation)
+}
