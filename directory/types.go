@@ -27,7 +27,8 @@ type User struct {
 	UserType      string `json:"userType"`
 	UsageLocation string `json:"usageLocation,omitempty"`
 	// EmployeeType is a free-text HR property. Package serviceaccount writes
-	// its ownership marker here (see serviceaccount.Marker).
+	// its ownership marker here (see
+	// [github.com/cloudhub/consent/serviceaccount.MarkerPrefix]).
 	EmployeeType    string    `json:"employeeType,omitempty"`
 	CreatedDateTime time.Time `json:"createdDateTime"`
 	// LastPasswordChangeDateTime is the last time the password was set or

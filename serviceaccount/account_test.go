@@ -14,18 +14,25 @@ func TestAccountValidate(t *testing.T) {
 		name         string
 		acct         serviceaccount.Account
 		field, value string
+		is           error // see checkClass
 	}{
-		{"neither ID nor UPN", serviceaccount.Account{}, "Account", ""},
-		{"ID not a GUID", serviceaccount.Account{ID: "42"}, "ID", "42"},
-		{"UPN with a control character", serviceaccount.Account{UserPrincipalName: "svc\x00@contoso.com"}, "UserPrincipalName", "svc\x00@contoso.com"},
-		{"usage location", serviceaccount.Account{UserPrincipalName: testUPN, UsageLocation: "USA"}, "UsageLocation", "USA"},
-		{"access out of range", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}, Access: 9}, "Access", "9"},
-		{"unknown workload", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{"bogus"}, Access: roles.Admin}, "Workloads", "bogus"},
-		{"access not set", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}}, "Access", ""},
-		{"unknown role", serviceaccount.Account{UserPrincipalName: testUPN, Roles: []string{"Root"}}, "Roles", "Root"},
+		{"neither ID nor UPN", serviceaccount.Account{}, "Account", "", nil},
+		{"ID not a GUID", serviceaccount.Account{ID: "42"}, "ID", "42", nil},
+		{"UPN with a control character", serviceaccount.Account{UserPrincipalName: "svc\x00@contoso.com"}, "UserPrincipalName", "svc\x00@contoso.com", nil},
+		{"usage location", serviceaccount.Account{UserPrincipalName: testUPN, UsageLocation: "USA"}, "UsageLocation", "USA", nil},
+		{"access out of range", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}, Access: 9}, "Access", "9", nil},
+		{"unknown workload", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{"bogus"}, Access: roles.Admin}, "Workloads", "bogus", roles.ErrUnknownWorkload},
+		{"unknown workload, access not set", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{"bogus"}, Access: 0}, "", "", roles.ErrUnknownWorkload},
+		{"no read-only role", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Compliance}, Access: roles.ReadOnly}, "Workloads", "compliance", roles.ErrNoReadOnlyRole},
+		{"access not set", serviceaccount.Account{UserPrincipalName: testUPN, Workloads: []roles.Workload{roles.Teams}}, "Access", "", nil},
+		{"unknown role", serviceaccount.Account{UserPrincipalName: testUPN, Roles: []string{"Root"}}, "Roles", "Root", roles.ErrUnknownRole},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkFieldError(t, tc.acct.Validate(), tc.field, tc.value)
+			err := tc.acct.Validate()
+			if tc.field != "" {
+				checkFieldError(t, err, tc.field, tc.value)
+			}
+			checkClass(t, err, tc.is)
 		})
 	}
 	// Verify checks accounts created by hand: privileged roles are a

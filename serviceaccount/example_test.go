@@ -199,3 +199,23 @@ func ExampleMailNicknameFromUPN() {
 	// o'brien@contoso.onmicrosoft.com -> o'brien
 	// .first.last.@contoso.com -> first.last
 }
+
+// A spec's problems are FieldErrors that keep their class: a refused
+// privileged role satisfies ErrPrivileged, an unknown workload roles'
+// ErrUnknownWorkload.
+func ExampleFieldError() {
+	p := serviceaccount.New(demoTenant(), nil)
+	spec := demoSpec()
+	spec.Workloads, spec.Access = []roles.Workload{roles.Exchange}, roles.ReadOnly
+	_, err := p.Plan(context.Background(), spec)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, serviceaccount.ErrPrivileged), errors.Is(err, directory.ErrInvalid))
+
+	spec.Workloads = []roles.Workload{"fax"}
+	_, err = p.Plan(context.Background(), spec)
+	fmt.Println(errors.Is(err, roles.ErrUnknownWorkload))
+	// Output:
+	// serviceaccount: Workloads "exchange": read-only access to it needs Global Reader, which Microsoft marks privileged: refused unless AllowPrivileged is set
+	// true true
+	// true
+}

@@ -43,10 +43,11 @@ type Spec struct {
 	Password directory.Password
 	// AllowPrivileged permits roles Microsoft marks privileged (Global
 	// Administrator, Privileged Role Administrator, Global Reader, ...).
-	// Without it such a role is refused.
+	// Without it such a role is refused with a [*FieldError] that
+	// satisfies errors.Is(err, [ErrPrivileged]).
 	AllowPrivileged bool
 	// Adopt permits converging an existing account that this SDK did not
-	// create (see [Marker]). Without it such an account is refused with
+	// create (see [IsManaged]). Without it such an account is refused with
 	// [ErrNotManaged], so that admin roles never land on a person's account
 	// by accident.
 	Adopt bool
@@ -55,19 +56,38 @@ type Spec struct {
 	KeepOnFailure bool
 }
 
+// ErrPrivileged marks a role refused because Microsoft marks it privileged
+// and [Spec.AllowPrivileged] is not set. The [*FieldError] that wraps it
+// names the role and the workload (or the Roles entry) it came from.
+var ErrPrivileged = errors.New("privileged role refused")
+
 // FieldError reports an invalid field of a [Spec] or [Account]. It
-// satisfies errors.Is(err, directory.ErrInvalid).
+// satisfies errors.Is(err, directory.ErrInvalid), and errors.Is against
+// the error it wraps, if any: [roles.ErrUnknownWorkload],
+// [roles.ErrNoReadOnlyRole], [roles.ErrUnknownRole] or [ErrPrivileged].
 type FieldError struct {
 	Field string
 	// Value is the offending value, quoted in the message; never a
 	// password.
-	Value  string
+	Value string
+	// Reason says what is wrong with Value. When it is empty the message
+	// is Err's.
 	Reason string
+	// Err is the error that classifies the problem, when one does
+	// (a sentinel, or an error from package roles); nil otherwise.
+	Err error
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("serviceaccount: %s %q: %s", e.Field, truncate(e.Value), e.Reason)
+	reason := e.Reason
+	if reason == "" && e.Err != nil {
+		reason = e.Err.Error()
+	}
+	return fmt.Sprintf("serviceaccount: %s %q: %s", e.Field, truncate(e.Value), reason)
 }
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // maxQuoted bounds how much of a bad value an error message quotes, so that
 // hostile input cannot make huge errors (and log lines).
@@ -89,6 +109,13 @@ func (e *FieldError) Is(target error) bool { return target == directory.ErrInval
 
 func fieldErr(field, value, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Value: value, Reason: fmt.Sprintf(format, args...)}
+}
+
+// wrapFieldErr is fieldErr for a problem that err classifies.
+func wrapFieldErr(err error, field, value, format string, args ...any) *FieldError {
+	fe := fieldErr(field, value, format, args...)
+	fe.Err = err
+	return fe
 }
 
 const (
@@ -238,7 +265,7 @@ func privilegedErrors(workloads []roles.Workload, level roles.Access, extra []st
 			}
 		}
 		if len(priv) > 0 {
-			errs = append(errs, fieldErr("Workloads", string(w), "%s access to it needs %s, which Microsoft marks privileged: refused unless AllowPrivileged is set",
+			errs = append(errs, wrapFieldErr(ErrPrivileged, "Workloads", string(w), "%s access to it needs %s, which Microsoft marks privileged: refused unless AllowPrivileged is set",
 				level, strings.Join(priv, ", ")))
 		}
 	}
@@ -250,7 +277,7 @@ func privilegedErrors(workloads []roles.Workload, level roles.Access, extra []st
 		}
 	}
 	if len(priv) > 0 {
-		errs = append(errs, fieldErr("Roles", strings.Join(priv, ", "), "privileged role(s) refused: set AllowPrivileged to grant them"))
+		errs = append(errs, wrapFieldErr(ErrPrivileged, "Roles", strings.Join(priv, ", "), "privileged role(s) refused: set AllowPrivileged to grant them"))
 	}
 	return errs
 }
@@ -265,7 +292,7 @@ func checkAccess(a roles.Access, workloads []roles.Workload) error {
 			// Every known workload has admin roles: this fails only for
 			// an unknown one.
 			if _, err := roles.ForWorkloads(roles.Admin, w); err != nil {
-				errs = append(errs, fieldErr("Workloads", string(w), "is not a known workload"))
+				errs = append(errs, &FieldError{Field: "Workloads", Value: string(w), Err: err})
 			}
 		}
 		return errors.Join(errs...)
@@ -282,14 +309,14 @@ func resolveRoles(workloads []roles.Workload, level roles.Access, extra []string
 	if len(workloads) > 0 {
 		rs, err := roles.ForWorkloads(level, workloads...)
 		if err != nil {
-			return nil, &FieldError{Field: "Workloads", Value: joinWorkloads(workloads), Reason: strings.TrimPrefix(err.Error(), "roles: ")}
+			return nil, &FieldError{Field: "Workloads", Value: joinWorkloads(workloads), Err: err}
 		}
 		out = rs
 	}
 	for _, name := range extra {
 		r, ok := roles.Lookup(name)
 		if !ok {
-			return nil, fieldErr("Roles", name, "is not a Microsoft Entra built-in role name or template ID")
+			return nil, wrapFieldErr(roles.ErrUnknownRole, "Roles", name, "is not a Microsoft Entra built-in role name or template ID")
 		}
 		out = append(out, r)
 	}

@@ -23,6 +23,25 @@ type invalidCase struct {
 	field, value string
 	// secret, when set, must not appear in the error.
 	secret string
+	// is, when set, is the sentinel the error must satisfy besides
+	// directory.ErrInvalid; unset, it must satisfy none of classifying.
+	is error
+	// mention, when set, must appear in the message.
+	mention []string
+}
+
+// classifying are the sentinels a FieldError may wrap.
+var classifying = []error{roles.ErrUnknownWorkload, roles.ErrNoReadOnlyRole, roles.ErrUnknownRole, serviceaccount.ErrPrivileged}
+
+// checkClass checks that err satisfies errors.Is against is, and against
+// no other sentinel of classifying.
+func checkClass(t *testing.T, err, is error) {
+	t.Helper()
+	for _, s := range classifying {
+		if got, want := errors.Is(err, s), s == is; got != want {
+			t.Errorf("errors.Is(%v, %q) = %t, want %t", err, s, got, want)
+		}
+	}
 }
 
 func withUPN(upn string) func(*serviceaccount.Spec) {
@@ -79,25 +98,25 @@ func invalidCases() []invalidCase {
 		{name: "UsageLocation/one letter", modify: func(s *serviceaccount.Spec) { s.UsageLocation = "A" }, field: "UsageLocation", value: "A"},
 
 		{name: "Access/out of range", modify: func(s *serviceaccount.Spec) { s.Access = roles.Access(7) }, field: "Access", value: "7"},
-		{name: "Workloads/unknown", modify: func(s *serviceaccount.Spec) { s.Workloads = []roles.Workload{roles.Teams, "bogus"} }, field: "Workloads", value: "teams,bogus"},
-		{name: "Workloads/wrong case", modify: func(s *serviceaccount.Spec) { s.Workloads = []roles.Workload{"Teams"} }, field: "Workloads", value: "Teams"},
+		{name: "Workloads/unknown", modify: func(s *serviceaccount.Spec) { s.Workloads = []roles.Workload{roles.Teams, "bogus"} }, field: "Workloads", value: "teams,bogus", is: roles.ErrUnknownWorkload},
+		{name: "Workloads/wrong case", modify: func(s *serviceaccount.Spec) { s.Workloads = []roles.Workload{"Teams"} }, field: "Workloads", value: "Teams", is: roles.ErrUnknownWorkload},
 		{name: "Workloads/compliance has no read-only role", modify: func(s *serviceaccount.Spec) {
 			s.Workloads, s.Access = []roles.Workload{roles.Compliance}, roles.ReadOnly
-		}, field: "Workloads", value: "compliance"},
-		{name: "Roles/unknown", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Teams Admin"} }, field: "Roles", value: "Teams Admin"},
+		}, field: "Workloads", value: "compliance", is: roles.ErrNoReadOnlyRole},
+		{name: "Roles/unknown", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Teams Admin"} }, field: "Roles", value: "Teams Admin", is: roles.ErrUnknownRole},
 		{name: "Roles/none at all", modify: func(s *serviceaccount.Spec) { s.Workloads, s.Roles = nil, nil }, field: "Workloads", value: ""},
 
-		{name: "privileged/Global Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Global Administrator"} }, field: "Roles", value: "Global Administrator"},
-		{name: "privileged/Global Administrator by template ID", modify: func(s *serviceaccount.Spec) { s.Roles = []string{globalAdminID} }, field: "Roles", value: "Global Administrator"},
-		{name: "privileged/Company Administrator (former name)", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"company administrator"} }, field: "Roles", value: "Global Administrator"},
-		{name: "privileged/Privileged Role Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Privileged Role Administrator"} }, field: "Roles", value: "Privileged Role Administrator"},
-		{name: "privileged/Privileged Authentication Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Privileged Authentication Administrator"} }, field: "Roles", value: "Privileged Authentication Administrator"},
+		{name: "privileged/Global Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Global Administrator"} }, field: "Roles", value: "Global Administrator", is: serviceaccount.ErrPrivileged},
+		{name: "privileged/Global Administrator by template ID", modify: func(s *serviceaccount.Spec) { s.Roles = []string{globalAdminID} }, field: "Roles", value: "Global Administrator", is: serviceaccount.ErrPrivileged},
+		{name: "privileged/Company Administrator (former name)", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"company administrator"} }, field: "Roles", value: "Global Administrator", is: serviceaccount.ErrPrivileged},
+		{name: "privileged/Privileged Role Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Privileged Role Administrator"} }, field: "Roles", value: "Privileged Role Administrator", is: serviceaccount.ErrPrivileged},
+		{name: "privileged/Privileged Authentication Administrator", modify: func(s *serviceaccount.Spec) { s.Roles = []string{"Privileged Authentication Administrator"} }, field: "Roles", value: "Privileged Authentication Administrator", is: serviceaccount.ErrPrivileged},
 		{name: "privileged/Global Reader via read-only Exchange", modify: func(s *serviceaccount.Spec) {
 			s.Workloads, s.Access = []roles.Workload{roles.Exchange}, roles.ReadOnly
-		}, field: "Workloads", value: "exchange"},
+		}, field: "Workloads", value: "exchange", is: serviceaccount.ErrPrivileged, mention: []string{"Global Reader"}},
 		{name: "privileged/Global Reader via read-only Exchange and by name", modify: func(s *serviceaccount.Spec) {
 			s.Workloads, s.Access, s.Roles = []roles.Workload{roles.Exchange}, roles.ReadOnly, []string{"Global Reader"}
-		}, field: "Workloads", value: "exchange"},
+		}, field: "Workloads", value: "exchange", is: serviceaccount.ErrPrivileged, mention: []string{"Global Reader"}},
 
 		{name: "Password/too short", modify: func(s *serviceaccount.Spec) { s.Password = directory.NewPassword("Ab1!xyz") }, field: "Password", value: "[REDACTED]", secret: "Ab1!xyz"},
 		{name: "Password/one class", modify: func(s *serviceaccount.Spec) { s.Password = directory.NewPassword("onlylowercaseletters") }, field: "Password", value: "[REDACTED]", secret: "onlylowercaseletters"},
@@ -155,6 +174,14 @@ func TestValidationRules(t *testing.T) {
 			checkFieldError(t, err, tc.field, tc.value)
 			_, planErr := p.Plan(context.Background(), spec)
 			checkFieldError(t, planErr, tc.field, tc.value)
+			for _, e := range []error{err, planErr} {
+				checkClass(t, e, tc.is)
+				for _, m := range tc.mention {
+					if !strings.Contains(e.Error(), m) {
+						t.Errorf("error %q does not mention %q", e, m)
+					}
+				}
+			}
 
 			if tc.secret != "" {
 				for _, e := range []error{err, planErr} {

@@ -60,7 +60,7 @@ func FlagHint(err error) string {
 			}
 		case *serviceaccount.FieldError:
 			add(fieldFlags[e.Field])
-			if strings.Contains(e.Reason, "AllowPrivileged") {
+			if errors.Is(e, serviceaccount.ErrPrivileged) {
 				add("-allow-privileged")
 			}
 		default:
