@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -12,17 +13,25 @@ import (
 )
 
 // Over the Graph backend, a credential that may not read authentication
-// methods or role assignments makes those checks unknown, naming the
-// permission, and the report does not pass — even for an account that is
-// otherwise perfect.
+// methods or role assignments makes those checks unknown, with the
+// remediation naming what the backend's error says the read needed (or a
+// generic sentence when it says nothing), and the report does not pass —
+// even for an account that is otherwise perfect.
 func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 	for _, tc := range []struct {
-		deny       graphtest.Endpoint
-		checks     []string
-		permission string
+		deny   graphtest.Endpoint
+		checks []string
+		// read makes the denied read directly.
+		read func(ctx context.Context, dir directory.Directory, id string) error
 	}{
-		{graphtest.ListAuthenticationMethods, []string{verify.CheckMFARegistered}, "UserAuthenticationMethod.Read.All"},
-		{graphtest.ListRoleAssignments, []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, "RoleManagement.Read.Directory"},
+		{graphtest.ListAuthenticationMethods, []string{verify.CheckMFARegistered}, func(ctx context.Context, dir directory.Directory, id string) error {
+			_, err := dir.AuthenticationMethods(ctx, id)
+			return err
+		}},
+		{graphtest.ListRoleAssignments, []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, func(ctx context.Context, dir directory.Directory, id string) error {
+			_, err := dir.RoleAssignments(ctx, id)
+			return err
+		}},
 	} {
 		t.Run(string(tc.deny), func(t *testing.T) {
 			ctx := context.Background()
@@ -49,10 +58,18 @@ func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 			if rep.Passed() {
 				t.Error("report passed although facts could not be read")
 			}
+			readErr := tc.read(ctx, env.dir, res.Account.ID)
+			if !errors.Is(readErr, directory.ErrPermission) {
+				t.Fatalf("denied read: %v, want ErrPermission", readErr)
+			}
+			want := "Grant it the permission this read needs"
+			if req, ok := directory.RequirementOf(readErr); ok {
+				want = append(req.Permissions, req.Roles...)[0] // not empty when ok
+			}
 			for _, id := range tc.checks {
 				c, _ := rep.Check(id)
-				if c.Status != verify.StatusUnknown || !strings.Contains(c.Remediation, tc.permission) {
-					t.Errorf("%s = %s (%q): want unknown naming %s", id, c.Status, c.Remediation, tc.permission)
+				if c.Status != verify.StatusUnknown || !strings.Contains(c.Remediation, want) {
+					t.Errorf("%s = %s (%q): want unknown saying %q", id, c.Status, c.Remediation, want)
 				}
 			}
 		})

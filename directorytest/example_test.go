@@ -75,6 +75,36 @@ func ExampleFake_SetFault() {
 	// [{Domains }]
 }
 
+// A denial made with PermissionDenied says what the operation needed, the
+// way the Microsoft Graph backend's do.
+func ExamplePermissionDenied() {
+	f := directorytest.New(nil)
+	f.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpAuthenticationMethods {
+			return directorytest.PermissionDenied(op, object)
+		}
+		return nil
+	})
+	_, err := f.AuthenticationMethods(context.Background(), "svc@contoso.onmicrosoft.com")
+	fmt.Println(err)
+	req, _ := directory.RequirementOf(err)
+	fmt.Println(req.Permissions)
+	fmt.Println(req.Roles)
+	// Output:
+	// directorytest: AuthenticationMethods "svc@contoso.onmicrosoft.com": directory: permission denied
+	// [UserAuthenticationMethod.Read.All UserAuthenticationMethod.ReadWrite.All]
+	// [Authentication Administrator Privileged Authentication Administrator]
+}
+
+// Each operation's requirement comes from its Microsoft Learn page.
+func ExampleOp_Requirement() {
+	fmt.Printf("%+v\n", directorytest.OpCreateRoleAssignment.Requirement())
+	fmt.Println(directorytest.OpSnapshot.Requirement().IsZero())
+	// Output:
+	// {Permissions:[RoleManagement.ReadWrite.Directory] Roles:[Privileged Role Administrator]}
+	// true
+}
+
 // A directory whose reads lag behind its writes: the new user is taken
 // (a second create conflicts) but not yet visible.
 func ExampleFake_SetReadLag() {

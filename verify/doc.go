@@ -25,8 +25,10 @@
 // Verify's error means only that nothing could be checked. A fact that
 // could not be read (for example authentication methods, when the credential
 // lacks UserAuthenticationMethod.Read.All) makes its checks unknown, with a
-// remediation that names the missing permission; an unknown check never
-// passes, so [Report.Passed] is false.
+// remediation that names what the read needed as the backend's error says it
+// ([directory.RequirementOf]: permissions, and roles for a signed-in
+// caller), or says to grant the needed permission when the error does not
+// name it; an unknown check never passes, so [Report.Passed] is false.
 //
 // # Output
 //

@@ -172,8 +172,8 @@ func ExampleReport_Failed() {
 }
 
 // Read one check and print it as JSON. With a credential that may not read
-// authentication methods, mfa.registered would be "unknown" instead, with a
-// remediation naming UserAuthenticationMethod.Read.All.
+// authentication methods, mfa.registered would be "unknown" instead (see
+// the next example).
 func ExampleReport_Check() {
 	ctx := context.Background()
 	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
@@ -208,6 +208,41 @@ func ExampleReport_Check() {
 	//   "evidence": "registered: password (none is a second factor)",
 	//   "remediation": "Sign in as the service account and register Microsoft Authenticator, a FIDO2 security key or another MFA method (https://aka.ms/mysecurityinfo)."
 	// }
+}
+
+// A credential that may not read authentication methods leaves
+// mfa.registered unknown; the remediation says what the read needed, as
+// the directory's error says it.
+func ExampleReport_Check_permissionDenied() {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	tenant := directorytest.New(&directorytest.Options{Now: now})
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tenant.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpAuthenticationMethods {
+			return directorytest.PermissionDenied(op, object)
+		}
+		return nil
+	})
+	rep, err := verify.New(tenant, &verify.Options{Now: now}).Verify(ctx, res.Account)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, _ := rep.Check(verify.CheckMFARegistered)
+	fmt.Println(c.Status)
+	fmt.Println(c.Remediation)
+	// Output:
+	// unknown
+	// The credential lacks permission to read this. Grant UserAuthenticationMethod.Read.All (or UserAuthenticationMethod.ReadWrite.All); a signed-in (delegated) caller also needs one of these roles: Authentication Administrator, Privileged Authentication Administrator. Then verify again.
 }
 
 // VerifyFleet checks many tenants at once and streams results as they

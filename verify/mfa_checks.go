@@ -27,7 +27,7 @@ func mfaKind(t directory.MethodType) (strong, known bool) {
 func mfaCheck(snap directory.Snapshot) Check {
 	if err := snap.AuthenticationMethodsErr; err != nil {
 		return unknown(CheckMFARegistered, fmt.Sprintf("authentication methods could not be read: %v", err),
-			permissionHint(err, "UserAuthenticationMethod.Read.All (application) or UserAuthenticationMethod.Read.All with the Authentication Administrator or Privileged Authentication Administrator role (delegated)"))
+			permissionHint(err))
 	}
 	var strong, unrecognised, all []string
 	for _, m := range snap.AuthenticationMethods {

@@ -11,7 +11,7 @@ import (
 func roleChecks(expected []roles.Role, snap directory.Snapshot) []Check {
 	var cs []Check
 	if err := snap.RoleAssignmentsErr; err != nil {
-		hint := permissionHint(err, "RoleManagement.Read.Directory")
+		hint := permissionHint(err)
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
 		cs = append(cs,
 			unknown(CheckRolesAssigned, ev, hint),

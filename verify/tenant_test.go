@@ -172,6 +172,16 @@ func (d editedSnapshots) Snapshot(ctx context.Context, req directory.SnapshotReq
 type deniedReads struct {
 	directory.Directory
 	methods, roles bool
+	// silent denials do not say what the read needed.
+	silent bool
+}
+
+// denied is the error of a denied op on object.
+func (d deniedReads) denied(op directorytest.Op, object string) error {
+	if d.silent {
+		return fmt.Errorf("graph: %s %q: 403 Authorization_RequestDenied: %w", op, object, directory.ErrPermission)
+	}
+	return directorytest.PermissionDenied(op, object)
 }
 
 var _ directory.Snapshotter = deniedReads{}
@@ -183,16 +193,19 @@ func (d deniedReads) Snapshot(ctx context.Context, req directory.SnapshotRequest
 	}
 	if d.methods && req.AuthenticationMethods {
 		s.AuthenticationMethods = nil
-		s.AuthenticationMethodsErr = fmt.Errorf("graph: list authentication methods of %q: 403 Authorization_RequestDenied: %w", req.User, directory.ErrPermission)
+		s.AuthenticationMethodsErr = d.denied(directorytest.OpAuthenticationMethods, req.User)
 	}
 	if d.roles && req.RoleAssignments {
 		s.RoleAssignments = nil
-		s.RoleAssignmentsErr = fmt.Errorf("graph: list role assignments of %q: 403 Authorization_RequestDenied: %w", req.User, directory.ErrPermission)
+		s.RoleAssignmentsErr = d.denied(directorytest.OpRoleAssignments, req.User)
 	}
 	return s, nil
 }
 
 func (d deniedReads) String() string {
+	if d.silent {
+		return d.loud().String() + " silently"
+	}
 	switch {
 	case d.methods && d.roles:
 		return "methods+roles denied"
@@ -203,6 +216,8 @@ func (d deniedReads) String() string {
 	}
 	return "nothing denied"
 }
+
+func (d deniedReads) loud() deniedReads { d.silent = false; return d }
 
 // primitivesOnly hides the optional interfaces of the directory it wraps,
 // so that Verify falls back to one call per primitive.
