@@ -24,10 +24,12 @@
 //
 // A backend that can do better than one call per primitive implements the
 // optional interfaces [Snapshotter] (read a user with its role assignments
-// and authentication methods in one call) and [RoleAssigner] (create several
-// role assignments in one call). Callers find them by type assertion, the
-// way io/fs finds [io/fs.ReadDirFS]; the helpers [ReadSnapshot] and
-// [CreateRoleAssignments] use them when present and fall back to the
+// and authentication methods in one call), [RoleAssigner] (create several
+// role assignments in one call) and [UserDeleter] (delete a user's role
+// assignments and the user in one call). Callers find them by type
+// assertion, the way io/fs finds [io/fs.ReadDirFS]; the helpers
+// [ReadSnapshot], [CreateRoleAssignments] and
+// [DeleteUserAndRoleAssignments] use them when present and fall back to the
 // primitives otherwise.
 //
 // # Concurrency

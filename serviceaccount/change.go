@@ -11,14 +11,13 @@ import (
 // Action is the kind of a [Change].
 type Action string
 
-// Actions.
+// Actions. Provision only adds: it never deletes a user or removes a role.
 const (
 	ActionCreateUser Action = "create-user"
 	ActionAssignRole Action = "assign-role"
-	ActionDeleteUser Action = "delete-user"
-	ActionRemoveRole Action = "remove-role"
 )
 
+// symbol is "+" for an addition and "-" for any other action.
 func (a Action) symbol() string {
 	switch a {
 	case ActionCreateUser, ActionAssignRole:
@@ -44,7 +43,7 @@ type Change struct {
 // String renders the change as one plan line.
 func (c Change) String() string {
 	kind := "user"
-	if c.Action == ActionAssignRole || c.Action == ActionRemoveRole {
+	if c.Action == ActionAssignRole {
 		kind = "role"
 	}
 	s := fmt.Sprintf("%s %s %s", c.Action.symbol(), kind, c.Object)
