@@ -24,8 +24,8 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
-	"github.com/cloudhub/consent/examples/internal/cmdline"
 	"github.com/cloudhub/consent/examples/internal/demo"
+	"github.com/cloudhub/consent/examples/internal/flagparse"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
 	"github.com/cloudhub/consent/verify"
@@ -47,7 +47,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
-		if !errors.Is(err, errFlags) { // cmdline.ParseFlags has said why
+		if !errors.Is(err, errFlags) { // flagparse.Parse has said why
 			fmt.Fprintln(stderr, "onboard:", err)
 		}
 		return 2
@@ -57,7 +57,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-// errFlags is bad flags or arguments, which cmdline.ParseFlags reports.
+// errFlags is bad flags or arguments, which flagparse.Parse reports.
 var errFlags = errors.New("bad flags")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print verification reports as JSON")
 	verbose := fs.Bool("v", false, "log progress events to stderr")
 	upn := fs.String("upn", "svc-cloudhub@"+demo.Domain, "userPrincipalName of the service account")
-	switch cmdline.ParseFlags(fs, args, stderr) {
+	switch flagparse.Parse(fs, args, stderr) {
 	case 0:
 		return flag.ErrHelp
 	case 2:

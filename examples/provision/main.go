@@ -22,8 +22,8 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/cloudhub/consent/examples/internal/cli"
-	"github.com/cloudhub/consent/examples/internal/cmdline"
+	"github.com/cloudhub/consent/examples/internal/flagparse"
+	"github.com/cloudhub/consent/examples/internal/tenantflag"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
 )
@@ -35,9 +35,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var tf cli.TenantFlags
+	var tf tenantflag.Flags
 	tf.Register(fs)
-	upn := fs.String("upn", "svc-cloudhub@"+cli.DemoDomain, "userPrincipalName of the service account")
+	upn := fs.String("upn", "svc-cloudhub@"+tenantflag.DemoDomain, "userPrincipalName of the service account")
 	displayName := fs.String("display-name", "Cloud User Hub service account", "display name")
 	usage := fs.String("usage-location", "AU", "usage location (ISO 3166-1 alpha-2)")
 	workloads := fs.String("workloads", "teams", "comma-separated workloads (see go run ./examples/roles)")
@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: provision [flags]\nExit status: 0 done, 1 failed, 2 bad usage or an invalid spec.\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code := cmdline.ParseFlags(fs, args, stderr); code >= 0 {
+	if code := flagparse.Parse(fs, args, stderr); code >= 0 {
 		return code
 	}
 	ws, err := roles.ParseWorkloads(*workloads)
@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	prov := serviceaccount.New(t.Directory, &opts)
 	spec := serviceaccount.Spec{
 		UserPrincipalName: *upn, DisplayName: *displayName, UsageLocation: *usage,
-		Workloads: ws, Access: access, Roles: cmdline.SplitList(*extra),
+		Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra),
 		AllowPrivileged: *allowPriv, Adopt: *adopt,
 	}
 	if *planOnly {
@@ -132,7 +132,7 @@ func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "provision:", err)
 	var fe *serviceaccount.FieldError
 	if errors.As(err, &fe) {
-		if hint := cmdline.FlagHint(err); hint != "" {
+		if hint := flagparse.Hint(err); hint != "" {
 			fmt.Fprintln(stderr, "provision:", hint)
 		}
 		return 2

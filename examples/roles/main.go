@@ -23,7 +23,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/cloudhub/consent/examples/internal/cmdline"
+	"github.com/cloudhub/consent/examples/internal/flagparse"
 	"github.com/cloudhub/consent/roles"
 )
 
@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	workloads := flags.String("workloads", "", "list the roles that cover these comma-separated `WORKLOADS`")
 	readOnly := flags.Bool("read-only", false, "with -workloads, the read-only roles instead of the admin roles")
 	asJSON := flags.Bool("json", false, "print JSON")
-	if code := cmdline.ParseFlags(flags, args, stderr); code >= 0 {
+	if code := flagparse.Parse(flags, args, stderr); code >= 0 {
 		return code
 	}
 	usage := func(err error) int {

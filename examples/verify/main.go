@@ -20,8 +20,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/cloudhub/consent/examples/internal/cli"
-	"github.com/cloudhub/consent/examples/internal/cmdline"
+	"github.com/cloudhub/consent/examples/internal/flagparse"
+	"github.com/cloudhub/consent/examples/internal/tenantflag"
 	"github.com/cloudhub/consent/roles"
 	"github.com/cloudhub/consent/serviceaccount"
 	"github.com/cloudhub/consent/verify"
@@ -34,9 +34,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var tf cli.TenantFlags
+	var tf tenantflag.Flags
 	tf.Register(fs)
-	upn := fs.String("upn", "", "userPrincipalName of the service account (default on the demo tenant without -id: "+cli.DemoHandMadeUPN+")")
+	upn := fs.String("upn", "", "userPrincipalName of the service account (default on the demo tenant without -id: "+tenantflag.DemoHandMadeUPN+")")
 	id := fs.String("id", "", "object ID of the service account (one Graph round trip instead of two)")
 	workloads := fs.String("workloads", "teams", "comma-separated workloads the account serves")
 	readOnly := fs.Bool("read-only", false, "expect the workloads' read-only roles")
@@ -48,12 +48,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: verify [flags]\nExit status: 0 passed, 1 the report has failed or unknown checks, 2 bad usage, 3 the account could not be checked at all.\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code := cmdline.ParseFlags(fs, args, stderr); code >= 0 {
+	if code := flagparse.Parse(fs, args, stderr); code >= 0 {
 		return code
 	}
 	switch {
 	case *upn == "" && *id == "" && tf.Tenant == "":
-		*upn = cli.DemoHandMadeUPN
+		*upn = tenantflag.DemoHandMadeUPN
 	case *upn == "" && *id == "":
 		fmt.Fprintln(stderr, "verify: give -upn or -id (or both) of the account to check")
 		return 2
@@ -75,10 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *readOnly {
 		access = roles.ReadOnly
 	}
-	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: cmdline.SplitList(*extra), UsageLocation: *usage}
+	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra), UsageLocation: *usage}
 	if err := acct.Validate(); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
-		if hint := cmdline.FlagHint(err); hint != "" {
+		if hint := flagparse.Hint(err); hint != "" {
 			fmt.Fprintln(stderr, "verify:", hint)
 		}
 		return 2

@@ -1,7 +1,14 @@
-// Package cli holds what the example programs share: the flags that pick a
-// tenant (the embedded demo tenant by default, a real one through Microsoft
-// Graph with -tenant) and build its credential.
-package cli
+// Package tenantflag holds the flags that pick the tenant an example
+// program works on, and opens it: the embedded demo tenant by default, or a
+// real tenant through Microsoft Graph with -tenant, signed in the way -auth
+// says.
+//
+// It imports the Graph backend (and with it the Graph SDK and azidentity),
+// so only the examples that can work on a real tenant (provision, verify)
+// use it. Plain command-line parsing lives in package flagparse, which stays
+// light so that the examples that only ever run offline (roles, onboard)
+// build without the Graph SDK.
+package tenantflag
 
 import (
 	"context"
@@ -36,8 +43,8 @@ const (
 	AuthDefault = "default"
 )
 
-// TenantFlags are the flags that pick a tenant.
-type TenantFlags struct {
+// Flags are the flags that pick a tenant.
+type Flags struct {
 	Tenant   string
 	ClientID string
 	Auth     string
@@ -46,7 +53,7 @@ type TenantFlags struct {
 }
 
 // Register adds the flags to fs.
-func (f *TenantFlags) Register(fs *flag.FlagSet) {
+func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.Tenant, "tenant", "", "tenant ID or domain of a real tenant (default: the embedded demo tenant)")
 	fs.StringVar(&f.ClientID, "client-id", "", "application (client) ID of your app registration (-auth device|browser|secret|cert)")
 	fs.StringVar(&f.Auth, "auth", AuthDevice, "how to sign in: device (device code), browser (interactive), secret (client secret in $AZURE_CLIENT_SECRET), cert (-cert file, password in $AZURE_CLIENT_CERTIFICATE_PASSWORD), default (DefaultAzureCredential)")
@@ -63,7 +70,7 @@ type Tenant struct {
 
 // Open returns the tenant the flags name: the seeded demo tenant without
 // -tenant, the real tenant through Microsoft Graph with it.
-func (f *TenantFlags) Open(ctx context.Context, logger *slog.Logger, stderr io.Writer) (Tenant, error) {
+func (f *Flags) Open(ctx context.Context, logger *slog.Logger, stderr io.Writer) (Tenant, error) {
 	if f.Tenant == "" {
 		t, err := demo.NewSeededTenant(ctx)
 		if err != nil {
@@ -88,7 +95,7 @@ func (f *TenantFlags) Open(ctx context.Context, logger *slog.Logger, stderr io.W
 
 // Credential builds the azidentity credential -auth names, configured for
 // the cloud's Microsoft Entra authority.
-func (f *TenantFlags) Credential(cl graphdir.Cloud, stderr io.Writer) (azcore.TokenCredential, error) {
+func (f *Flags) Credential(cl graphdir.Cloud, stderr io.Writer) (azcore.TokenCredential, error) {
 	co := azcore.ClientOptions{Cloud: cl.AzureCloud()}
 	needClient := func() error {
 		if f.ClientID == "" {

@@ -1,8 +1,13 @@
-// Package cmdline holds the command-line plumbing the example programs
-// share: flag parsing with consistent exit codes, list flags, and hints
-// naming the flags behind a spec's invalid fields. It imports nothing heavy,
-// so that the examples on the demo tenant alone build quickly.
-package cmdline
+// Package flagparse holds the command-line parsing the example programs
+// share: flag parsing with consistent exit codes ([Parse]), list flags
+// ([SplitList]), and hints naming the flags behind a spec's invalid fields
+// ([Hint]).
+//
+// It imports nothing heavy, deliberately: the examples that only ever run
+// on the demo tenant (roles, onboard) use it without building the Graph
+// SDK. Opening a real tenant is package tenantflag's job, for the examples
+// that can (provision, verify).
+package flagparse
 
 import (
 	"errors"
@@ -41,9 +46,9 @@ var fieldFlags = map[string]string{
 	"Account":           "-upn or -id",
 }
 
-// FlagHint returns "check -upn, -usage-location" for the flags behind the
+// Hint returns "check -upn, -usage-location" for the flags behind the
 // fields that err's FieldErrors name, or "" when it names none.
-func FlagHint(err error) string {
+func Hint(err error) string {
 	var flags []string
 	add := func(f string) {
 		if f != "" && !slices.Contains(flags, f) {
@@ -74,10 +79,10 @@ func FlagHint(err error) string {
 	return "check " + strings.Join(flags, ", ")
 }
 
-// ParseFlags parses args and sorts out what is left: it returns 0 when -h
+// Parse parses args and sorts out what is left: it returns 0 when -h
 // asked for help, 2 on bad flags or unexpected arguments (after saying
 // why on stderr), and -1 to go on.
-func ParseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) int {
+func Parse(fs *flag.FlagSet, args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
