@@ -20,8 +20,9 @@
 //     directory backends implement, with its error sentinels.
 //   - [github.com/cloudhub/consent/directory/graphdir]: the Microsoft Graph
 //     backend.
-//   - [github.com/cloudhub/consent/directorytest]: the in-memory directory
-//     and the conformance suite every backend passes.
+//   - [github.com/cloudhub/consent/directorytest]: the in-memory directory.
+//   - [github.com/cloudhub/consent/directorytest/conformance]: the
+//     conformance suite every backend passes.
 //
 // # Quick start
 //

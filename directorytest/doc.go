@@ -1,5 +1,6 @@
-// Package directorytest provides an in-memory [directory.Directory] and the
-// conformance suite every directory backend must pass.
+// Package directorytest provides an in-memory [directory.Directory], the
+// Fake. The conformance suite every directory backend must pass is in the
+// subpackage [github.com/cloudhub/consent/directorytest/conformance].
 //
 // # The fake
 //
@@ -25,15 +26,20 @@
 // soft-deleted users and their restore, licenses, conditional access, and
 // anything the SDK does not call. Its IDs are deterministic, not random.
 //
+// # Denials
+//
+// [PermissionDenied] makes the error a backend gives when the credential may
+// not do an operation; a [FaultFunc] returns it to act out a credential
+// without some permission. Like the Microsoft Graph backend's, it says what
+// the operation needed ([directory.RequirementOf], [Op.Requirement]).
+//
 // # The conformance suite
 //
-// [TestDirectory] runs one subtest per behaviour of the [directory.Directory]
-// contract against a backend, checking both the error class ([errors.Is])
-// and that the message names the object. Run it from the backend's tests:
-//
-//	func TestConformance(t *testing.T) {
-//		directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
-//			return newBackendForTest(t)
-//		})
-//	}
+// The suite lives in its own package,
+// [github.com/cloudhub/consent/directorytest/conformance], so that this one
+// imports neither package testing nor go-cmp: a program that runs on the
+// Fake (the onboard example does) links neither. The suite needs testing
+// (it is a tree of t.Run subtests, unlike [testing/fstest.TestFS], which
+// returns an error), so it is kept apart the way Go CDK keeps
+// blob/drivertest apart from memblob. The Fake's tests run it.
 package directorytest

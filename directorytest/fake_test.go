@@ -8,10 +8,11 @@ import (
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/directorytest/conformance"
 )
 
 func TestFakeConformance(t *testing.T) {
-	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+	conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
 		return directorytest.New(nil)
 	})
 }
@@ -21,7 +22,7 @@ func TestFakeConformance(t *testing.T) {
 type primitivesOnly struct{ directory.Directory }
 
 func TestPrimitivesOnlyConformance(t *testing.T) {
-	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+	conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
 		return primitivesOnly{directorytest.New(nil)}
 	})
 }

@@ -4,18 +4,18 @@ import (
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
-	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/directorytest/conformance"
 )
 
 func TestConformance(t *testing.T) {
-	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+	conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
 		return newEnv(t, nil, nil).dir
 	})
 }
 
 // Paging on every list, with two items a page.
 func TestConformanceSmallPages(t *testing.T) {
-	directorytest.TestDirectory(t, func(t *testing.T) directory.Directory {
+	conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
 		return newEnv(t, &graphtestOptionsPageSize2, nil).dir
 	})
 }

@@ -1,4 +1,4 @@
-package directorytest
+package conformance
 
 import (
 	"context"

@@ -1,0 +1,21 @@
+// Package conformance holds the conformance suite every
+// [github.com/cloudhub/consent/directory.Directory] backend must pass: one
+// subtest per behaviour of the contract, each checking the error class with
+// [errors.Is] and that the error message names the object.
+//
+// It is for tests: it imports package testing and go-cmp, which is why it
+// is not part of package directorytest, whose Fake programs use outside
+// tests (see Go CDK's blob/drivertest beside memblob).
+//
+// # Running it
+//
+// Run [TestDirectory] from the backend's tests, once per configuration
+// worth covering (the Fake, the Fake without its optional interfaces, the
+// Graph backend over graphtest, the Graph backend with two-item pages):
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
+//			return newBackendForTest(t)
+//		})
+//	}
+package conformance
