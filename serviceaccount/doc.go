@@ -25,10 +25,14 @@
 // characters Entra ID allows, including '), display name, mail nickname,
 // usage location (an ISO 3166-1 alpha-2 code), workloads and roles. Each
 // problem is a [*FieldError] naming the field and the value, and satisfies
-// errors.Is(err, [directory.ErrInvalid]). A role that Microsoft marks
-// privileged (Global Administrator, Privileged Role Administrator, Global
-// Reader, ...) is refused unless [Spec.AllowPrivileged] is set, and then it
-// is listed as a warning in the Plan and the Result. The UPN's domain must
+// errors.Is(err, [directory.ErrInvalid]); a problem package roles found
+// keeps roles' class too (errors.Is(err, [roles.ErrUnknownWorkload]),
+// [roles.ErrNoReadOnlyRole], [roles.ErrUnknownRole]). A role that Microsoft
+// marks privileged (Global Administrator, Privileged Role Administrator,
+// Global Reader, ...) is refused unless [Spec.AllowPrivileged] is set, with
+// an error that satisfies errors.Is(err, [ErrPrivileged]) and names the role
+// and the workload; with it set, the role is listed as a warning in the
+// Plan and the Result. The UPN's domain must
 // be a verified domain of the tenant; that check needs the directory and is
 // made in the same read as the rest.
 //
