@@ -221,7 +221,7 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 		// A $batch item not run because the item it depended on failed:
 		// it fails the way its dependency did.
 		e.Err = cause
-		e.class = directory.Classify(cause)
+		e.class = classify(cause)
 		if e.class == nil {
 			e.class = directory.ErrUnavailable
 		}
@@ -261,6 +261,17 @@ func classifyStatus(o op, status int, code, message string, details []ErrorDetai
 		// caller can fix.
 		return directory.ErrUnavailable
 	}
+}
+
+// classify returns the directory sentinel err matches, or nil when it
+// matches none.
+func classify(err error) error {
+	for _, s := range []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled, directory.ErrUnavailable, directory.ErrInvalid} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return nil
 }
 
 // isConflictingObject reports whether message is the one the duplicate role

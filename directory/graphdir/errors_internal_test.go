@@ -50,7 +50,7 @@ func FuzzParseError(f *testing.F) {
 			if e == nil {
 				t.Fatal("nil error")
 			}
-			if directory.Classify(e) == nil {
+			if classify(e) == nil {
 				t.Fatalf("status %d body %q: %v matches no sentinel", status, body, e)
 			}
 			msg := e.Error()
@@ -209,7 +209,7 @@ func TestParseErrorStringBody(t *testing.T) {
 	} {
 		e := parseError(opGetUser, `"x"`, 400, nil, []byte(tc.body), nil)
 		if e.Code != tc.code || e.Message != tc.msg || !errors.Is(e, directory.ErrInvalid) {
-			t.Errorf("body %s: code %q message %q class %v; want code %q message %q, ErrInvalid", tc.body, e.Code, e.Message, directory.Classify(e), tc.code, tc.msg)
+			t.Errorf("body %s: code %q message %q class %v; want code %q message %q, ErrInvalid", tc.body, e.Code, e.Message, classify(e), tc.code, tc.msg)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir/internal/odata"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 )
 
@@ -66,7 +67,7 @@ type newAssignmentBody struct {
 	DirectoryScopeID string `json:"directoryScopeId"`
 }
 
-const unifiedRoleAssignmentType = "#microsoft.graph.unifiedRoleAssignment"
+const unifiedRoleAssignmentType = odata.UnifiedRoleAssignment
 
 // wireMethod is an authenticationMethod. Its label is displayName for most
 // types, phoneNumber for phoneAuthenticationMethod and emailAddress for
@@ -82,7 +83,7 @@ type wireMethod struct {
 func (w *wireMethod) method() directory.AuthenticationMethod {
 	return directory.AuthenticationMethod{
 		ID:          w.ID,
-		Type:        directory.MethodTypeFromODataType(w.ODataType),
+		Type:        odata.MethodType(w.ODataType),
 		DisplayName: firstNonEmpty(w.DisplayName, w.PhoneNumber, w.EmailAddress),
 	}
 }
@@ -165,7 +166,7 @@ func methodFromModel(m models.AuthenticationMethodable) directory.Authentication
 	}
 	return directory.AuthenticationMethod{
 		ID:          deref(m.GetId()),
-		Type:        directory.MethodTypeFromODataType(deref(m.GetOdataType())),
+		Type:        odata.MethodType(deref(m.GetOdataType())),
 		DisplayName: label,
 	}
 }
