@@ -79,7 +79,9 @@ func (it *batchItem) error() error {
 func item(r *request) *batchItem { return &batchItem{request: r} }
 
 // answer returns the item's answer.
-func (it *batchItem) answer() *answer { return &answer{status: it.status, header: it.header, body: it.resp} }
+func (it *batchItem) answer() *answer {
+	return &answer{status: it.status, header: it.header, body: it.resp}
+}
 
 type wireBatchRequest struct {
 	ID        string            `json:"id"`

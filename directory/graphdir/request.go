@@ -24,9 +24,9 @@ type request struct {
 	// path is relative to the service root and carries the query,
 	// already encoded ("/users/x?$select=id"); for a page after the first
 	// it is the absolute @odata.nextLink.
-	path   string
+	path    string
 	headers map[string]string // beyond Accept, Content-Type and client-request-id
-	body   []byte            // JSON, or nil
+	body    []byte            // JSON, or nil
 	// bodyErr is the failure to encode body; the request is not sent.
 	bodyErr error
 	// repeatable marks a POST that is safe to send again after a lost
