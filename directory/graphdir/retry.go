@@ -20,8 +20,9 @@ import (
 // request fails with the answer (or err). A non-nil error stops them too,
 // and is the cause the request fails with.
 //
-// CheckRetry is asked only while [Options.MaxRetries] allows another
-// attempt, never about a request that may have been applied already (a
+// CheckRetry is asked only about failed attempts (an answer of 400 or
+// above, or none) and only while [Options.MaxRetries] allows another
+// attempt; never about a request that may have been applied already (a
 // POST whose connection was lost after it was sent, which fails with
 // [directory.ErrUnavailable] instead), and never about a $batch answered
 // 424 as a whole (nothing in it ran: it is always sent again, within
