@@ -141,13 +141,18 @@ func (e *Error) Is(target error) bool { return e.class != nil && target == e.cla
 // Microsoft Graph permissions (application, then delegated) that allow it
 // and, for a delegated (signed-in) caller, the Microsoft Entra roles that
 // allow it, as documented on the Microsoft Learn page of its endpoint. It is
-// empty unless the answer was 403 Forbidden. [directory.RequirementOf]
-// finds it in an error chain.
+// empty unless the answer was 403 Forbidden, or the request was not run
+// (a $batch item answered 424) because one it depended on was denied.
+// [directory.RequirementOf] finds it in an error chain.
 func (e *Error) Requirement() directory.Requirement {
-	if e.StatusCode != http.StatusForbidden {
-		return directory.Requirement{}
+	if e.StatusCode == http.StatusForbidden {
+		return e.need.requirement()
 	}
-	return e.need.requirement()
+	if e.StatusCode == http.StatusFailedDependency && e.Err != nil {
+		r, _ := directory.RequirementOf(e.Err)
+		return r
+	}
+	return directory.Requirement{}
 }
 
 // Unwrap returns Err.
