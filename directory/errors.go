@@ -31,17 +31,6 @@ var (
 	ErrInvalid = errors.New("directory: invalid request")
 )
 
-// Classify returns the sentinel err matches, or nil when it matches none.
-// It is meant for reports and metrics; code should use errors.Is directly.
-func Classify(err error) error {
-	for _, s := range []error{ErrNotFound, ErrExists, ErrPermission, ErrThrottled, ErrUnavailable, ErrInvalid} {
-		if errors.Is(err, s) {
-			return s
-		}
-	}
-	return nil
-}
-
 // Requirement says what would let a credential do an operation it was
 // denied. A backend that knows attaches it to its [ErrPermission] errors
 // (see [RequirementOf]); callers render it instead of keeping their own

@@ -3,6 +3,7 @@ package directory_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/cloudhub/consent/directory"
@@ -47,11 +48,11 @@ func ExampleCreateRoleAssignments() {
 		{PrincipalID: u.ID, RoleDefinitionID: "69091246-20e8-4a56-aa4d-066075b2a7a8", DirectoryScopeID: "/"},
 	})
 	for _, r := range results {
-		fmt.Println(r.Assignment.ID, directory.Classify(r.Err))
+		fmt.Println(r.Assignment.ID, errors.Is(r.Err, directory.ErrExists))
 	}
 	// Output:
-	// 22222222-0000-4000-8000-000000000002 <nil>
-	//  directory: already exists
+	// 22222222-0000-4000-8000-000000000002 false
+	//  true
 }
 
 func ExamplePassword() {
@@ -62,12 +63,4 @@ func ExamplePassword() {
 	// Output:
 	// [REDACTED] [REDACTED] {"Password":"[REDACTED]"}
 	// 16
-}
-
-func ExampleMethodTypeFromODataType() {
-	fmt.Println(directory.MethodTypeFromODataType("#microsoft.graph.fido2AuthenticationMethod"))
-	fmt.Println(directory.MethodFido2.ODataType())
-	// Output:
-	// fido2
-	// #microsoft.graph.fido2AuthenticationMethod
 }

@@ -3,7 +3,6 @@ package directory
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 )
 
@@ -128,26 +127,6 @@ const (
 	MethodPlatformCredential      MethodType = "platformCredential"
 	MethodExternal                MethodType = "externalAuthenticationMethod"
 )
-
-// MethodTypeFromODataType maps an @odata.type such as
-// "#microsoft.graph.fido2AuthenticationMethod" to its MethodType ("fido2").
-// Unknown types keep their name, so new methods are reported, not dropped.
-func MethodTypeFromODataType(odataType string) MethodType {
-	t := strings.TrimPrefix(odataType, "#")
-	t = strings.TrimPrefix(t, "microsoft.graph.")
-	if t == "externalAuthenticationMethod" {
-		return MethodExternal
-	}
-	return MethodType(strings.TrimSuffix(t, "AuthenticationMethod"))
-}
-
-// ODataType returns the @odata.type of the method type.
-func (t MethodType) ODataType() string {
-	if t == MethodExternal {
-		return "#microsoft.graph.externalAuthenticationMethod"
-	}
-	return "#microsoft.graph." + string(t) + "AuthenticationMethod"
-}
 
 // AuthenticationMethod is one registered authentication method of a user.
 type AuthenticationMethod struct {

@@ -9,11 +9,10 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
 )
 
-// tokenProvider gets access tokens from an azcore.TokenCredential for the
-// SDK's bearer-token authentication provider.
+// tokenProvider gets access tokens from an azcore.TokenCredential for
+// every request.
 //
 // It replaces kiota-authentication-azure-go's provider, which sends no
 // token at all (silently) to a host outside its allowed list and refuses
@@ -28,18 +27,11 @@ type tokenProvider struct {
 	scheme string
 	host   string // lower-case host name of the base URL, without port
 	port   string // port of the base URL, explicit or the scheme's
-	hosts  *absauth.AllowedHostsValidator
 }
-
-var _ absauth.AccessTokenProvider = (*tokenProvider)(nil)
 
 func newTokenProvider(cred azcore.TokenCredential, scope string, base *url.URL) (*tokenProvider, error) {
 	host := strings.ToLower(base.Hostname())
-	v, err := absauth.NewAllowedHostsValidatorErrorCheck([]string{host})
-	if err != nil {
-		return nil, err
-	}
-	return &tokenProvider{cred: cred, scopes: []string{scope}, scheme: strings.ToLower(base.Scheme), host: host, port: portOf(base), hosts: v}, nil
+	return &tokenProvider{cred: cred, scopes: []string{scope}, scheme: strings.ToLower(base.Scheme), host: host, port: portOf(base)}, nil
 }
 
 // sameOrigin reports whether u has the scheme, host and port given (host
@@ -72,10 +64,10 @@ type tokenError struct{ err error }
 func (e *tokenError) Error() string { return "get access token: " + e.err.Error() }
 func (e *tokenError) Unwrap() error { return e.err }
 
-// GetAuthorizationToken implements absauth.AccessTokenProvider. additional
-// may carry the base64 "claims" of a continuous access evaluation
-// challenge, which the SDK's request adapter answers by asking again.
-func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, additional map[string]any) (string, error) {
+// token returns a token for a request to u. claims, when not empty, are
+// the base64 claims of a continuous access evaluation challenge, which
+// [Directory.exchange] answers by asking again.
+func (p *tokenProvider) token(ctx context.Context, u *url.URL, claims string) (string, error) {
 	if !sameOrigin(u, p.scheme, p.host, p.port) {
 		origin := "<nil>"
 		if u != nil {
@@ -84,12 +76,12 @@ func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, a
 		return "", &foreignHostError{origin: origin, root: p.scheme + "://" + p.host + ":" + p.port}
 	}
 	opts := policy.TokenRequestOptions{Scopes: p.scopes, EnableCAE: true}
-	if raw, ok := additional["claims"].(string); ok && raw != "" {
-		claims, err := base64.StdEncoding.DecodeString(raw)
+	if claims != "" {
+		raw, err := base64.StdEncoding.DecodeString(claims)
 		if err != nil {
 			return "", &tokenError{err: fmt.Errorf("decode claims challenge: %w", err)}
 		}
-		opts.Claims = string(claims)
+		opts.Claims = string(raw)
 	}
 	tok, err := p.cred.GetToken(ctx, opts)
 	if err != nil {
@@ -100,6 +92,3 @@ func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, a
 	}
 	return tok.Token, nil
 }
-
-// GetAllowedHostsValidator implements absauth.AccessTokenProvider.
-func (p *tokenProvider) GetAllowedHostsValidator() *absauth.AllowedHostsValidator { return p.hosts }

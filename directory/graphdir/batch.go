@@ -10,26 +10,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	abs "github.com/microsoft/kiota-abstractions-go"
 )
 
 // JSON batching (POST /$batch) is encoded and decoded here rather than with
 // msgraph-sdk-go-core's BatchRequestCollection, which splits at 19 requests
 // instead of 20, drops each item's headers (and with them its Retry-After)
 // from the errors it builds, names items with random UUIDs, and converts
-// every body through reflection and gob. The batch itself is sent through
-// the same request adapter, authentication and transport as every other
-// request.
+// every body through reflection and gob. Each item is a [request], the
+// description a single request is sent from; the $batch itself is one more
+// request, sent by [Directory.exchange] with the same authentication,
+// transport and retry policy as every other, and its items are retried
+// under the same policy.
 
 // batchItem is one request of a JSON batch and, after Directory.batch, its
 // answer.
 type batchItem struct {
-	op     op     // for errors
-	object string // for errors
-	method string
-	url    string // relative to the service root, with its query
-	body   []byte // JSON, or nil
+	*request
 	// dependsOn are items that must succeed first (sent in the same batch,
 	// they become its dependsOn; already done, they are left out).
 	dependsOn []*batchItem
@@ -40,7 +36,7 @@ type batchItem struct {
 	// The answer.
 	status   int
 	header   http.Header
-	resp     json.RawMessage
+	resp     []byte
 	err      error      // no answer: the batch failed as a whole, or the context
 	failed   *batchItem // a dependency that failed
 	done     bool
@@ -65,18 +61,26 @@ func (it *batchItem) error() error {
 		}
 		return contextError(it.op, it.object, it.err)
 	case it.failed != nil:
-		return parseError(it.op, it.object, http.StatusFailedDependency, it.header, it.resp, it.failed.error())
+		e := parseError(it.op, it.object, http.StatusFailedDependency, it.header, it.resp, it.failed.error())
+		e.need = it.need
+		return e
 	case it.ok():
 		return nil
 	case !it.done:
 		return unexpected(it.op, it.object, 0, "no answer in the $batch")
 	default:
-		return parseError(it.op, it.object, it.status, it.header, it.resp, nil)
+		e := parseError(it.op, it.object, it.status, it.header, it.resp, nil)
+		e.need = it.need
+		return e
 	}
 }
 
-func getItem(o op, object, url string) *batchItem {
-	return &batchItem{op: o, object: object, method: http.MethodGet, url: url}
+// item makes r an item of a $batch.
+func item(r *request) *batchItem { return &batchItem{request: r} }
+
+// answer returns the item's answer.
+func (it *batchItem) answer() *answer {
+	return &answer{status: it.status, header: it.header, body: it.resp}
 }
 
 type wireBatchRequest struct {
@@ -99,9 +103,10 @@ type wireBatchResponse struct {
 
 // batch sends items in as few $batch requests as it can (20 items each, an
 // item's dependencies in the same batch or an earlier one) and records each
-// item's answer. Items answered 429, 503 or 504 are sent again in a new
-// batch after the longest of their own Retry-After (or a backoff), up to
-// MaxRetries times; an item answered 424 because a dependency failed is
+// item's answer. Items the retry policy retries ([Options.CheckRetry]: by
+// default those answered 429, 503 or 504) are sent again in a new batch
+// after the longest of their waits ([Options.Backoff]: by default their
+// own Retry-After, or a backoff), up to MaxRetries times; an item answered 424 because a dependency failed is
 // sent again when the dependency has succeeded since (it was throttled, or
 // its 404 counts as success), and fails with the dependency's error
 // otherwise. A batch answered 424 as a whole is sent again after a backoff.
@@ -110,6 +115,11 @@ type wireBatchResponse struct {
 // (the error is then also each unanswered item's); each item carries its
 // own outcome.
 func (d *Directory) batch(ctx context.Context, items []*batchItem) error {
+	for _, it := range items {
+		if it.bodyErr != nil {
+			it.done, it.err = true, it.unencodable()
+		}
+	}
 	for {
 		var pending []*batchItem
 		for _, it := range items {
@@ -200,9 +210,13 @@ func (d *Directory) send(ctx context.Context, chunk []*batchItem) (time.Duration
 	for i, it := range chunk {
 		id := strconv.Itoa(i + 1)
 		ids[it], byID[id] = id, it
-		r := wireBatchRequest{ID: id, Method: it.method, URL: it.url}
+		r := wireBatchRequest{ID: id, Method: it.method, URL: it.path, Headers: it.headers}
 		if it.body != nil {
-			r.Headers = map[string]string{"Content-Type": "application/json"}
+			r.Headers = make(map[string]string, len(it.headers)+1)
+			for k, v := range it.headers {
+				r.Headers[k] = v
+			}
+			r.Headers["Content-Type"] = "application/json"
 			r.Body = it.body
 		}
 		for _, dep := range it.dependsOn {
@@ -223,34 +237,24 @@ func (d *Directory) send(ctx context.Context, chunk []*batchItem) (time.Duration
 		return 0, unexpected(opBatch, "", 0, "encode $batch: %v", err)
 	}
 
-	ri := abs.NewRequestInformation()
-	ri.Method = abs.POST
-	ri.UrlTemplate = "{+baseurl}/$batch"
-	ri.PathParameters = map[string]string{"baseurl": d.base}
-	ri.Content = payload
-	ri.Headers.TryAdd("Content-Type", "application/json")
-	ri.Headers.TryAdd("Accept", "application/json")
-	c := &capture{idempotent: readOnly}
-	ri.AddRequestOptions(c.options())
-	res, sendErr := d.adapter.SendPrimitive(ctx, ri, "[]byte", nil)
-
-	var body []byte
+	br := &request{op: opBatch, method: http.MethodPost, path: "/$batch", body: payload, repeatable: readOnly}
+	a, err := d.exchange(ctx, br)
 	switch {
-	case sendErr == nil:
-		body, _ = res.([]byte)
-	case c.status != 0 && hasResponses(c.body):
+	case err != nil:
+		return 0, br.failed(ctx, nil, err)
+	case a.status < 400:
+	case hasResponses(a.body):
 		// A batch with throttled items may be answered 424 as a whole
 		// and still carry every item's answer.
-		body = c.body
-	case c.status == http.StatusFailedDependency:
+	case a.status == http.StatusFailedDependency:
 		// Answered 424 without the items' answers: nothing was run.
-		return d.retryChunk(chunk, c.header, c.body), nil
+		return d.retryChunk(ctx, chunk, a.header, a.body), nil
 	default:
-		return 0, d.fail(ctx, opBatch, "", c, sendErr)
+		return 0, br.failed(ctx, a, nil)
 	}
 	var wr wireBatchResponse
-	if err := json.Unmarshal(body, &wr); err != nil {
-		return 0, unexpected(opBatch, "", c.status, "undecodable $batch answer: %v", err)
+	if err := json.Unmarshal(a.body, &wr); err != nil {
+		return 0, unexpected(opBatch, "", a.status, "undecodable $batch answer: %v", err)
 	}
 
 	var wait time.Duration
@@ -280,18 +284,18 @@ func (d *Directory) send(ctx context.Context, chunk []*batchItem) (time.Duration
 			if chained[it] {
 				it.attempts--
 			}
-		case retryableStatus(it.status) && it.attempts <= d.cfg.maxRetries:
-			dt, ok := retryAfter(it.header, time.Now())
-			if !ok {
-				dt = backoff(it.attempts-1, d.cfg.maxRetryWait)
-			}
-			if dt > d.cfg.maxRetryWait {
-				it.done = true // fails with its own 429 and Retry-After
-				continue
-			}
-			wait = max(wait, dt)
-		default:
+		case it.status < 400:
 			it.done = true
+		default:
+			dt, retry, perr := d.cfg.retryWait(ctx, it.attempts-1, it.status, it.header, nil)
+			switch {
+			case perr != nil:
+				it.done, it.err = true, perr
+			case retry:
+				wait = max(wait, dt)
+			default:
+				it.done = true // fails with its own answer (a 429 with its Retry-After)
+			}
 		}
 	}
 	if d.cfg.log.Enabled(ctx, slog.LevelDebug) {
@@ -309,10 +313,15 @@ func (d *Directory) send(ctx context.Context, chunk []*batchItem) (time.Duration
 		case !answered[it]:
 			// Missing from the answer: try again, a bounded number of times.
 			it.attempts++
-			if it.attempts > d.cfg.maxRetries {
-				it.done, it.err = true, unexpected(it.op, it.object, c.status, "no answer in the $batch")
-			} else {
-				wait = max(wait, backoff(it.attempts-1, d.cfg.maxRetryWait))
+			missing := unexpected(it.op, it.object, a.status, "no answer in the $batch")
+			dt, retry, perr := d.cfg.retryWait(ctx, it.attempts-1, 0, nil, missing)
+			switch {
+			case perr != nil:
+				it.done, it.err = true, perr
+			case retry:
+				wait = max(wait, dt)
+			default:
+				it.done, it.err = true, missing
 			}
 		case it.status == http.StatusFailedDependency:
 			d.settleFailedDependency(it)
@@ -339,18 +348,20 @@ func (d *Directory) settleFailedDependency(it *batchItem) {
 // retryChunk handles a $batch answered 424 without item answers: every item
 // is sent again after the answer's Retry-After or a backoff, within
 // MaxRetries.
-func (d *Directory) retryChunk(chunk []*batchItem, header http.Header, body []byte) time.Duration {
-	wait, ok := retryAfter(header, time.Now())
+func (d *Directory) retryChunk(ctx context.Context, chunk []*batchItem, header http.Header, body []byte) time.Duration {
+	var wait time.Duration
 	for _, it := range chunk {
 		it.attempts++
-		if it.attempts > d.cfg.maxRetries || wait > d.cfg.maxRetryWait {
+		dt := time.Duration(0)
+		if it.attempts <= d.cfg.maxRetries {
+			dt = d.cfg.backoff(it.attempts-1, header, d.cfg.maxRetryWait)
+		}
+		if it.attempts > d.cfg.maxRetries || dt > d.cfg.maxRetryWait {
 			it.done = true
 			it.status, it.header, it.resp = http.StatusFailedDependency, header, body
 			continue
 		}
-		if !ok {
-			wait = max(wait, backoff(it.attempts-1, d.cfg.maxRetryWait))
-		}
+		wait = max(wait, dt)
 	}
 	return wait
 }

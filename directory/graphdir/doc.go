@@ -7,10 +7,29 @@
 //	...
 //	dir, err := graphdir.New(cred, nil)
 //
-// The package imports only the sub-packages of msgraph-sdk-go it needs
-// (models, users, rolemanagement, domains), never the root package and its
-// GraphServiceClient, which would pull every Graph request builder into the
-// build.
+// # What it uses of the Graph SDK
+//
+// From msgraph-sdk-go it imports only the models package, and from kiota
+// its JSON parse nodes and serialization writer and its HTTP middleware
+// (redirects, user agent). The SDK's models, read by kiota's parse nodes,
+// are the one decoder of every resource, for an answer to a single request
+// and for a $batch item alike: they resolve an authentication method's
+// derived type from its @odata.type. Request bodies are the SDK's models
+// written by kiota's serialization writer.
+//
+// It does not use the SDK's request builders, its request adapter or its
+// batch support: each request is described once (method, path and query,
+// body, headers, the operation and object its errors name, what it needs
+// when denied) and sent by this package over the http.Client, alone or as
+// an item of a $batch. The builders' URL templates cannot address a user
+// whose userPrincipalName starts with "$" (Graph wants
+// /users('$x@contoso.com') for those, see userPath), and cannot describe a
+// $batch item; the adapter parses error bodies itself (its ODataError.Error
+// panics when the message is missing) where one function of this package
+// must; the SDK's batch support splits at 19 requests and drops each item's
+// Retry-After. Nor does it import the root package and its
+// GraphServiceClient, which would pull every Graph request builder into
+// the build.
 //
 // # Authentication and clouds
 //
@@ -58,8 +77,7 @@
 //
 // # Round trips
 //
-// Single operations are single requests made with the SDK's request
-// builders. The optional interfaces use JSON batching (POST /$batch, up to
+// Single operations are single requests. The optional interfaces use JSON batching (POST /$batch, up to
 // 20 requests each): [Directory.Snapshot] reads a user, its role
 // assignments, its authentication methods and the domains in one round trip
 // (given an object ID, or a userPrincipalName whose ID the Directory has
@@ -69,10 +87,14 @@
 //
 // # Retries
 //
-// Answers 429, 503 and 504 are retried after exactly the Retry-After they
-// carry (fractional seconds such as 2.128, or an HTTP date), or after an
-// exponential backoff with jitter when there is none; so are $batch items
-// answered so, in a new batch, after their own Retry-After. A connection
+// One retry policy serves single requests and $batch items alike:
+// [Options.CheckRetry] decides whether an attempt is repeated and
+// [Options.Backoff] how long to wait first. By default ([DefaultCheckRetry],
+// [DefaultBackoff]) answers 429, 503 and 504 are retried after exactly the
+// Retry-After they carry (fractional seconds such as 2.128, or an HTTP
+// date), or after an exponential backoff with jitter when there is none;
+// so are $batch items answered so, in a new batch, after their own
+// Retry-After. A connection
 // lost during a GET or DELETE is retried; one lost during a POST is not,
 // since the POST may have been applied: it fails with
 // [directory.ErrUnavailable]. Every wait goes through [Options.Sleep] and
@@ -86,5 +108,8 @@
 // the status, code, message, request ID and Retry-After of the answer, that
 // satisfies [errors.Is] for exactly one of the directory sentinels (or wraps
 // the context's error). One function reads every Graph error body, of a
-// single request or of a $batch item.
+// single request or of a $batch item. A 403 answer also says what the
+// request needed ([Error.Requirement], found by
+// [directory.RequirementOf]): the least-privileged permissions and, for a
+// delegated caller, the Microsoft Entra roles of its endpoint.
 package graphdir

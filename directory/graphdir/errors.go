@@ -15,8 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudhub/consent/directory"
-	abs "github.com/microsoft/kiota-abstractions-go"
-	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 )
 
 // Error is a failed Microsoft Graph request: the operation and object it was
@@ -77,7 +75,8 @@ type Error struct {
 	// failed dependency of a $batch item answered 424.
 	Err error
 
-	class error // the directory sentinel, or nil
+	class error    // the directory sentinel, or nil
+	need  endpoint // what the request needed
 }
 
 // ErrorDetail is one element of error.details.
@@ -138,6 +137,24 @@ func (e *Error) Error() string {
 // Is reports whether target is the directory sentinel e maps onto.
 func (e *Error) Is(target error) bool { return e.class != nil && target == e.class }
 
+// Requirement returns what the denied request needed: the least-privileged
+// Microsoft Graph permissions (application, then delegated) that allow it
+// and, for a delegated (signed-in) caller, the Microsoft Entra roles that
+// allow it, as documented on the Microsoft Learn page of its endpoint. It is
+// empty unless the answer was 403 Forbidden, or the request was not run
+// (a $batch item answered 424) because one it depended on was denied.
+// [directory.RequirementOf] finds it in an error chain.
+func (e *Error) Requirement() directory.Requirement {
+	if e.StatusCode == http.StatusForbidden {
+		return e.need.requirement()
+	}
+	if e.StatusCode == http.StatusFailedDependency && e.Err != nil {
+		r, _ := directory.RequirementOf(e.Err)
+		return r
+	}
+	return directory.Requirement{}
+}
+
 // Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -162,9 +179,9 @@ const conflictingObjectMessage = "a conflicting object with one or more of the s
 
 // parseError is the one function that interprets a failed Graph request. It
 // takes whatever is known: the status, headers and raw body of the answer
-// (of a single request, or of a $batch item), and the error the SDK or the
-// transport returned (a kiota *abs.ApiError or *odataerrors.ODataError, a
-// transport error, the context's error). It never panics, whatever the body
+// (of a single request, or of a $batch item), or the error that kept an
+// answer from coming (a transport error, a credential failure, the
+// context's error). It never panics, whatever the body
 // holds, and always returns an error that matches exactly one directory
 // sentinel, or the context's error.
 func parseError(o op, object string, status int, header http.Header, body []byte, cause error) *Error {
@@ -178,17 +195,6 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 		e.class = directory.ErrUnavailable
 		return e
 	}
-	var odata *odataerrors.ODataError
-	if e.StatusCode == 0 && cause != nil {
-		var api abs.ApiErrorable
-		if errors.As(cause, &api) {
-			e.StatusCode = api.GetStatusCode()
-			if header == nil {
-				header = kiotaHeaders(api.GetResponseHeaders())
-			}
-		}
-		errors.As(cause, &odata)
-	}
 	if e.StatusCode == 0 {
 		// No answer: a transport failure, a credential failure or the
 		// context.
@@ -198,8 +204,6 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 	}
 	if len(body) > 0 {
 		e.readBody(body)
-	} else if odata != nil {
-		e.readODataError(odata)
 	}
 	if header != nil {
 		if e.RequestID == "" {
@@ -221,7 +225,7 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 		// A $batch item not run because the item it depended on failed:
 		// it fails the way its dependency did.
 		e.Err = cause
-		e.class = directory.Classify(cause)
+		e.class = classify(cause)
 		if e.class == nil {
 			e.class = directory.ErrUnavailable
 		}
@@ -261,6 +265,17 @@ func classifyStatus(o op, status int, code, message string, details []ErrorDetai
 		// caller can fix.
 		return directory.ErrUnavailable
 	}
+}
+
+// classify returns the directory sentinel err matches, or nil when it
+// matches none.
+func classify(err error) error {
+	for _, s := range []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled, directory.ErrUnavailable, directory.ErrInvalid} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return nil
 }
 
 // isConflictingObject reports whether message is the one the duplicate role
@@ -346,53 +361,6 @@ func (e *Error) readBody(body []byte) {
 		e.ClientRequestID = clean(jsonString(lookup(inner, "client-request-id")), 100)
 		e.Date = parseGraphDate(jsonString(lookup(inner, "date")))
 	}
-}
-
-// readODataError fills the fields from an error the SDK parsed (used only
-// when the raw body is not at hand). Every getter may return nil.
-func (e *Error) readODataError(o *odataerrors.ODataError) {
-	me := o.GetErrorEscaped()
-	if me == nil {
-		return
-	}
-	e.Code = clean(deref(me.GetCode()), 200)
-	e.Message = clean(deref(me.GetMessage()), 2000)
-	for _, d := range me.GetDetails() {
-		if d == nil {
-			continue
-		}
-		e.Details = append(e.Details, ErrorDetail{
-			Code:    clean(deref(d.GetCode()), 200),
-			Message: clean(deref(d.GetMessage()), 2000),
-			Target:  clean(deref(d.GetTarget()), 200),
-		})
-	}
-	if in := me.GetInnerError(); in != nil {
-		e.RequestID = clean(deref(in.GetRequestId()), 100)
-		e.ClientRequestID = clean(deref(in.GetClientRequestId()), 100)
-		if t := in.GetDate(); t != nil {
-			e.Date = *t
-		}
-		if e.RequestID == "" {
-			if v, ok := in.GetAdditionalData()["requestId"].(*string); ok {
-				e.RequestID = clean(deref(v), 100)
-			}
-		}
-	}
-}
-
-// kiotaHeaders converts the SDK's response headers.
-func kiotaHeaders(h *abs.ResponseHeaders) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := http.Header{}
-	for _, k := range h.ListKeys() {
-		for _, v := range h.Get(k) {
-			out.Add(k, v)
-		}
-	}
-	return out
 }
 
 // lookup returns m[key], matching key case-insensitively.

@@ -229,7 +229,7 @@ func TestErrorMapping(t *testing.T) {
 				batched = snap.UserErr
 			}
 			for how, err := range map[string]error{"alone": single, "in a $batch": batched} {
-				if got := directory.Classify(err); got != tc.class {
+				if got := classOf(err); got != tc.class {
 					t.Errorf("%s: %v classified %v, want %v", how, err, got, tc.class)
 				}
 				var ge *graphdir.Error
@@ -304,7 +304,7 @@ func TestErrorMappingWithoutAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err = dir.User(ctx, "svc@contoso.com")
-	if !errors.Is(err, context.Canceled) || directory.Classify(err) != nil || !strings.Contains(err.Error(), "svc@contoso.com") {
+	if !errors.Is(err, context.Canceled) || classOf(err) != nil || !strings.Contains(err.Error(), "svc@contoso.com") {
 		t.Errorf("err = %v, want context.Canceled naming the user and no sentinel", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -102,4 +103,65 @@ func ExampleCloud_AzureCloud() {
 	// graph.microsoft.us
 	// https://graph.microsoft.us/.default
 	// https://login.microsoftonline.us/
+}
+
+// A denied request says what it needed: the least-privileged Graph
+// permission first and, for a signed-in caller, the roles.
+func ExampleError_Requirement() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	dir, err := graphdir.New(exampleCredential{}, &graphdir.Options{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.DenyPermission(graphtest.ListDomains)
+	_, err = dir.Domains(context.Background())
+	req, ok := directory.RequirementOf(err)
+	fmt.Println(errors.Is(err, directory.ErrPermission), ok, req.Permissions[0])
+	// Output:
+	// true true Domain.Read.All
+}
+
+// A retry policy that also retries 500 answers, keeping the default for
+// the rest, paced by the default backoff capped at 10 seconds.
+func ExampleCheckRetry() {
+	opts := &graphdir.Options{
+		CheckRetry: func(ctx context.Context, attempt, status int, header http.Header, err error) (bool, error) {
+			if status == http.StatusInternalServerError {
+				return true, nil
+			}
+			return graphdir.DefaultCheckRetry(ctx, attempt, status, header, err)
+		},
+		Backoff: func(attempt int, header http.Header, max time.Duration) time.Duration {
+			return graphdir.DefaultBackoff(attempt, header, min(max, 10*time.Second))
+		},
+	}
+	retry, _ := opts.CheckRetry(context.Background(), 0, http.StatusInternalServerError, nil, nil)
+	fmt.Println(retry)
+	// Output:
+	// true
+}
+
+func ExampleDefaultCheckRetry() {
+	ctx := context.Background()
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadRequest, http.StatusForbidden} {
+		retry, _ := graphdir.DefaultCheckRetry(ctx, 0, status, nil, nil)
+		fmt.Println(status, retry)
+	}
+	// Output:
+	// 429 true
+	// 503 true
+	// 400 false
+	// 403 false
+}
+
+func ExampleDefaultBackoff() {
+	h := http.Header{}
+	h.Set("Retry-After", "2.128")
+	fmt.Println(graphdir.DefaultBackoff(0, h, time.Minute))
+	d := graphdir.DefaultBackoff(2, nil, time.Minute) // no Retry-After: 2-4 s
+	fmt.Println(d >= 2*time.Second && d <= 4*time.Second)
+	// Output:
+	// 2.128s
+	// true
 }

@@ -11,13 +11,9 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/cloudhub/consent/directory"
-	absauth "github.com/microsoft/kiota-abstractions-go/authentication"
+	"github.com/cloudhub/consent/directory/graphdir/internal/odata"
 	nethttplibrary "github.com/microsoft/kiota-http-go"
-	jsonserialization "github.com/microsoft/kiota-serialization-json-go"
-	"github.com/microsoftgraph/msgraph-sdk-go/domains"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
-	"github.com/microsoftgraph/msgraph-sdk-go/rolemanagement"
-	"github.com/microsoftgraph/msgraph-sdk-go/users"
 )
 
 // Directory is a [directory.Directory] over Microsoft Graph v1.0, with the
@@ -25,28 +21,11 @@ import (
 // [directory.UserDeleter]. Create it with [New]; it is safe for concurrent
 // use by multiple goroutines.
 type Directory struct {
-	adapter *nethttplibrary.NetHttpRequestAdapter
-	base    string
-	params  map[string]string // {"baseurl": base}; never written
-	cfg     *config
-	cache   *upnCache
-}
-
-// The SDK's request builders are made afresh for every request: a builder
-// is not safe for concurrent use, because the RequestInformation it builds
-// shares the builder's path-parameter map, into which the request adapter
-// writes the base URL.
-
-func (d *Directory) users() *users.UsersRequestBuilder {
-	return users.NewUsersRequestBuilderInternal(d.params, d.adapter)
-}
-
-func (d *Directory) roleAssignments() *rolemanagement.DirectoryRoleAssignmentsRequestBuilder {
-	return rolemanagement.NewDirectoryRoleAssignmentsRequestBuilderInternal(d.params, d.adapter)
-}
-
-func (d *Directory) domains() *domains.DomainsRequestBuilder {
-	return domains.NewDomainsRequestBuilderInternal(d.params, d.adapter)
+	transport http.RoundTripper // the SDK's middleware over Options.HTTPClient's transport
+	tokens    *tokenProvider
+	base      string
+	cfg       *config
+	cache     *upnCache
 }
 
 var (
@@ -74,45 +53,21 @@ func New(cred azcore.TokenCredential, opts *Options) (*Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graphdir: New: %w", err)
 	}
-	// The SDK's default middleware minus its retry handler (replaced by
-	// transport) and its compression handler (bodies here are tiny; it would
-	// gzip them and cost CPU for nothing).
-	pipeline := nethttplibrary.NewCustomTransportWithParentTransport(cfg.transport,
-		nethttplibrary.NewRedirectHandler(),
-		nethttplibrary.NewParametersNameDecodingHandler(),
-		nethttplibrary.NewUserAgentHandler(),
-		nethttplibrary.NewHeadersInspectionHandler(),
-	)
-	client := &http.Client{
-		Transport: &transport{
-			next:           pipeline,
-			maxRetries:     cfg.maxRetries,
-			maxRetryWait:   cfg.maxRetryWait,
-			attemptTimeout: cfg.attemptTimeout,
-			maxBody:        cfg.maxBody,
-			sleep:          cfg.sleep,
-			log:            cfg.log,
-		},
-		// Redirects are the redirect handler's business.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	adapter, err := nethttplibrary.NewNetHttpRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
-		absauth.NewBaseBearerTokenAuthenticationProvider(tokens),
-		jsonserialization.NewJsonParseNodeFactory(),
-		jsonserialization.NewJsonSerializationWriterFactory(),
-		client,
-	)
-	if err != nil {
-		return nil, fmt.Errorf("graphdir: New: %w", err)
-	}
-	// The base URL is set before any request builder exists.
-	adapter.SetBaseUrl(cfg.base)
 	return &Directory{
-		adapter: adapter,
-		base:    cfg.base,
-		params:  map[string]string{"baseurl": cfg.base},
-		cfg:     cfg,
-		cache:   newUPNCache(upnCacheSize),
+		// The SDK's default middleware minus its retry handler (the
+		// retry policy is Directory.exchange's) and its compression
+		// handler (bodies here are tiny; it would gzip them and cost CPU
+		// for nothing).
+		transport: nethttplibrary.NewCustomTransportWithParentTransport(cfg.transport,
+			nethttplibrary.NewRedirectHandler(),
+			nethttplibrary.NewParametersNameDecodingHandler(),
+			nethttplibrary.NewUserAgentHandler(),
+			nethttplibrary.NewHeadersInspectionHandler(),
+		),
+		tokens: tokens,
+		base:   cfg.base,
+		cfg:    cfg,
+		cache:  newUPNCache(upnCacheSize),
 	}, nil
 }
 
@@ -125,64 +80,58 @@ func (d *Directory) forget(idOrUPN string) {
 	}
 }
 
-// fail turns the failure of a single request into an *Error.
-func (d *Directory) fail(ctx context.Context, o op, object string, c *capture, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return contextError(o, object, ctxErr)
-	}
-	return parseError(o, object, c.status, c.header, c.body, err)
+// The requests of the primitives, each described once; Snapshot and the
+// batched writes send the same descriptions as $batch items.
+
+// getUser is GET /users/{id | userPrincipalName} with $select of every
+// property directory.User carries.
+func getUser(key string) *request {
+	return get(opGetUser, quote(key), userPath(key)+"?"+userSelectQuery, endpointGetUser)
 }
 
-// User implements [directory.Directory]: GET /users/{id | userPrincipalName}
-// with $select of every property directory.User carries.
-func (d *Directory) User(ctx context.Context, idOrUPN string) (directory.User, error) {
-	obj := quote(idOrUPN)
-	if err := ctx.Err(); err != nil {
-		return directory.User{}, contextError(opGetUser, obj, err)
-	}
-	if idOrUPN == "" {
-		return directory.User{}, invalidArgument(opGetUser, obj, "empty object ID or userPrincipalName")
-	}
-	c := &capture{}
-	var m models.Userable
-	var err error
-	if strings.HasPrefix(idOrUPN, "$") {
-		m, err = users.NewUserItemRequestBuilder(d.base+userPath(idOrUPN)+"?"+userSelectQuery, d.adapter).
-			Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{Options: c.options()})
-	} else {
-		m, err = d.users().ByUserId(idOrUPN).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
-			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: userSelect},
-			Options:         c.options(),
-		})
-	}
-	if err != nil {
-		e := d.fail(ctx, opGetUser, obj, c, err)
-		if errors.Is(e, directory.ErrNotFound) {
-			d.forget(idOrUPN)
-		}
-		return directory.User{}, e
-	}
-	if m == nil || deref(m.GetId()) == "" {
-		return directory.User{}, unexpected(opGetUser, obj, c.status, "no user object")
-	}
-	u := userFromModel(m)
-	d.cache.put(u.UserPrincipalName, u.ID)
-	return u, nil
+// listAssignments is GET
+// /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'.
+func listAssignments(principalID string) *request {
+	return get(opListRoleAssignments, quote(principalID),
+		"/roleManagement/directory/roleAssignments?$filter="+escapeSegment(principalFilter(principalID)), endpointListRoleAssignments)
 }
 
-// CreateUser implements [directory.Directory]: POST /users with the body of
-// Microsoft's documented example (accountEnabled, displayName, mailNickname,
-// userPrincipalName, passwordProfile) plus usageLocation and employeeType
-// when set.
-//
-// Graph answers with the user's default properties only; the others are
-// those requested, userType is Member, and CreatedDateTime (and
-// LastPasswordChangeDateTime, equal for a new user) is the answer's Date.
-func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (directory.User, error) {
-	obj := quote(nu.UserPrincipalName)
-	if err := ctx.Err(); err != nil {
-		return directory.User{}, contextError(opCreateUser, obj, err)
-	}
+// listMethods is GET /users/{id | userPrincipalName}/authentication/methods.
+func listMethods(key string) *request {
+	return get(opListMethods, quote(key), userPath(key)+"/authentication/methods", endpointListMethods)
+}
+
+// listDomains is GET /domains.
+func listDomains() *request { return get(opListDomains, "", "/domains", endpointListDomains) }
+
+// deleteUser is DELETE /users/{id}.
+func deleteUser(id string) *request {
+	return &request{op: opDeleteUser, object: quote(id), method: http.MethodDelete, path: userPath(id), need: endpointDeleteUser}
+}
+
+// deleteAssignment is DELETE /roleManagement/directory/roleAssignments/{id}.
+func deleteAssignment(id string) *request {
+	return &request{op: opDeleteRoleAssignment, object: quote(id), method: http.MethodDelete,
+		path: "/roleManagement/directory/roleAssignments/" + escapeSegment(id), need: endpointDeleteRoleAssignment}
+}
+
+// createAssignment is POST /roleManagement/directory/roleAssignments with
+// the body of Microsoft's documented example.
+func createAssignment(a directory.RoleAssignment) *request {
+	body := models.NewUnifiedRoleAssignment()
+	odataType := odata.UnifiedRoleAssignment
+	body.SetOdataType(&odataType)
+	body.SetRoleDefinitionId(&a.RoleDefinitionID)
+	body.SetPrincipalId(&a.PrincipalID)
+	body.SetDirectoryScopeId(&a.DirectoryScopeID)
+	return (&request{op: opCreateRoleAssignment, object: roleObject(roleRef{role: a.RoleDefinitionID, principal: a.PrincipalID}),
+		method: http.MethodPost, path: "/roleManagement/directory/roleAssignments", need: endpointCreateRoleAssignment}).withBody(body)
+}
+
+// createUser is POST /users with the body of Microsoft's documented example
+// (accountEnabled, displayName, mailNickname, userPrincipalName,
+// passwordProfile) plus usageLocation and employeeType when set.
+func createUser(nu directory.NewUser) *request {
 	body := models.NewUser()
 	body.SetOdataType(nil) // not in Microsoft's example; Graph infers it
 	body.SetAccountEnabled(&nu.AccountEnabled)
@@ -200,42 +149,75 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (direc
 	profile.SetForceChangePasswordNextSignIn(&nu.ForceChangePasswordNextSignIn)
 	profile.SetPassword(&password)
 	body.SetPasswordProfile(profile)
+	return (&request{op: opCreateUser, object: quote(nu.UserPrincipalName), method: http.MethodPost, path: "/users", need: endpointCreateUser}).withBody(body)
+}
 
-	c := &capture{}
-	m, err := d.users().Post(ctx, body, &users.UsersRequestBuilderPostRequestConfiguration{Options: c.options()})
+// User implements [directory.Directory]: GET /users/{id | userPrincipalName}
+// with $select of every property directory.User carries.
+func (d *Directory) User(ctx context.Context, idOrUPN string) (directory.User, error) {
+	r := getUser(idOrUPN)
+	if err := ctx.Err(); err != nil {
+		return directory.User{}, contextError(r.op, r.object, err)
+	}
+	if idOrUPN == "" {
+		return directory.User{}, invalidArgument(r.op, r.object, "empty object ID or userPrincipalName")
+	}
+	a, err := d.do(ctx, r)
 	if err != nil {
-		return directory.User{}, d.fail(ctx, opCreateUser, obj, c, err)
+		if errors.Is(err, directory.ErrNotFound) {
+			d.forget(idOrUPN)
+		}
+		return directory.User{}, err
 	}
-	if m == nil || deref(m.GetId()) == "" {
-		return directory.User{}, unexpected(opCreateUser, obj, c.status, "no user object")
+	u, err := readUser(r, a)
+	if err != nil {
+		return directory.User{}, err
 	}
-	got := userFromModel(m)
-	created := got.CreatedDateTime
-	if created.IsZero() {
-		created, err = http.ParseTime(c.header.Get("Date"))
+	d.cache.put(u.UserPrincipalName, u.ID)
+	return u, nil
+}
+
+// CreateUser implements [directory.Directory]: POST /users with the body of
+// Microsoft's documented example (accountEnabled, displayName, mailNickname,
+// userPrincipalName, passwordProfile) plus usageLocation and employeeType
+// when set.
+//
+// Graph answers with the user's default properties only; the others are
+// those requested, userType is Member, and CreatedDateTime (and
+// LastPasswordChangeDateTime, equal for a new user) is the answer's Date.
+func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (directory.User, error) {
+	r := createUser(nu)
+	if err := ctx.Err(); err != nil {
+		return directory.User{}, contextError(r.op, r.object, err)
+	}
+	a, err := d.do(ctx, r)
+	if err != nil {
+		return directory.User{}, err
+	}
+	m, err := decode[models.Userable](a.body, models.CreateUserFromDiscriminatorValue)
+	if err != nil || m == nil || deref(m.GetId()) == "" {
+		return directory.User{}, unexpected(r.op, r.object, a.status, "no user object")
+	}
+	// What the answer left out is what was asked for.
+	u := userFromModel(m)
+	u.UserPrincipalName = firstNonEmpty(u.UserPrincipalName, nu.UserPrincipalName)
+	u.DisplayName = firstNonEmpty(u.DisplayName, nu.DisplayName)
+	u.MailNickname = firstNonEmpty(u.MailNickname, nu.MailNickname)
+	u.UserType = firstNonEmpty(u.UserType, directory.UserTypeMember)
+	u.UsageLocation = firstNonEmpty(u.UsageLocation, nu.UsageLocation)
+	u.EmployeeType = firstNonEmpty(u.EmployeeType, nu.EmployeeType)
+	if m.GetAccountEnabled() == nil {
+		u.AccountEnabled = nu.AccountEnabled
+	}
+	if u.CreatedDateTime.IsZero() {
+		created, err := http.ParseTime(a.header.Get("Date"))
 		if err != nil {
 			created = time.Now()
 		}
-		created = created.UTC()
+		u.CreatedDateTime = created.UTC()
 	}
-	u := directory.User{
-		ID:                         got.ID,
-		UserPrincipalName:          firstNonEmpty(got.UserPrincipalName, nu.UserPrincipalName),
-		DisplayName:                firstNonEmpty(got.DisplayName, nu.DisplayName),
-		MailNickname:               firstNonEmpty(got.MailNickname, nu.MailNickname),
-		AccountEnabled:             nu.AccountEnabled,
-		UserType:                   firstNonEmpty(got.UserType, directory.UserTypeMember),
-		UsageLocation:              firstNonEmpty(got.UsageLocation, nu.UsageLocation),
-		EmployeeType:               firstNonEmpty(got.EmployeeType, nu.EmployeeType),
-		CreatedDateTime:            created,
-		LastPasswordChangeDateTime: created,
-		OnPremisesSyncEnabled:      got.OnPremisesSyncEnabled,
-	}
-	if v := m.GetAccountEnabled(); v != nil {
-		u.AccountEnabled = *v
-	}
-	if !got.LastPasswordChangeDateTime.IsZero() {
-		u.LastPasswordChangeDateTime = got.LastPasswordChangeDateTime
+	if u.LastPasswordChangeDateTime.IsZero() {
+		u.LastPasswordChangeDateTime = u.CreatedDateTime
 	}
 	d.cache.put(u.UserPrincipalName, u.ID)
 	return u, nil
@@ -243,25 +225,18 @@ func (d *Directory) CreateUser(ctx context.Context, nu directory.NewUser) (direc
 
 // DeleteUser implements [directory.Directory]: DELETE /users/{id}.
 func (d *Directory) DeleteUser(ctx context.Context, id string) error {
-	obj := quote(id)
+	r := deleteUser(id)
 	if err := ctx.Err(); err != nil {
-		return contextError(opDeleteUser, obj, err)
+		return contextError(r.op, r.object, err)
 	}
 	if id == "" {
-		return invalidArgument(opDeleteUser, obj, "empty object ID")
+		return invalidArgument(r.op, r.object, "empty object ID")
 	}
-	c := &capture{}
-	item := d.users().ByUserId(id)
-	if strings.HasPrefix(id, "$") {
-		item = users.NewUserItemRequestBuilder(d.base+userPath(id), d.adapter)
-	}
-	err := item.Delete(ctx, &users.UserItemRequestBuilderDeleteRequestConfiguration{Options: c.options()})
-	if err != nil {
-		e := d.fail(ctx, opDeleteUser, obj, c, err)
-		if errors.Is(e, directory.ErrNotFound) {
+	if _, err := d.do(ctx, r); err != nil {
+		if errors.Is(err, directory.ErrNotFound) {
 			d.forget(id)
 		}
-		return e
+		return err
 	}
 	d.forget(id)
 	return nil
@@ -271,53 +246,33 @@ func (d *Directory) DeleteUser(ctx context.Context, id string) error {
 // /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}',
 // following @odata.nextLink.
 func (d *Directory) RoleAssignments(ctx context.Context, principalID string) ([]directory.RoleAssignment, error) {
-	obj := quote(principalID)
+	r := listAssignments(principalID)
 	if err := ctx.Err(); err != nil {
-		return nil, contextError(opListRoleAssignments, obj, err)
+		return nil, contextError(r.op, r.object, err)
 	}
 	if principalID == "" {
 		return []directory.RoleAssignment{}, nil
 	}
-	return d.followAssignments(ctx, obj, principalID, "", nil)
-}
-
-func (d *Directory) followAssignments(ctx context.Context, obj, principalID, next string, acc []directory.RoleAssignment) ([]directory.RoleAssignment, error) {
-	filter := principalFilter(principalID)
-	return follow(ctx, d, opListRoleAssignments, obj, next, acc,
-		func(next string, c *capture) (models.UnifiedRoleAssignmentCollectionResponseable, error) {
-			if next != "" {
-				return d.roleAssignments().WithUrl(next).Get(ctx, &rolemanagement.DirectoryRoleAssignmentsRequestBuilderGetRequestConfiguration{Options: c.options()})
-			}
-			return d.roleAssignments().Get(ctx, &rolemanagement.DirectoryRoleAssignmentsRequestBuilderGetRequestConfiguration{
-				QueryParameters: &rolemanagement.DirectoryRoleAssignmentsRequestBuilderGetQueryParameters{Filter: &filter},
-				Options:         c.options(),
-			})
-		}, assignmentFromModel)
+	return list(ctx, d, r, assignments, nil)
 }
 
 // CreateRoleAssignment implements [directory.Directory]: POST
 // /roleManagement/directory/roleAssignments with the body of Microsoft's
 // documented example.
 func (d *Directory) CreateRoleAssignment(ctx context.Context, a directory.RoleAssignment) (directory.RoleAssignment, error) {
-	obj := roleObject(roleRef{role: a.RoleDefinitionID, principal: a.PrincipalID})
+	r := createAssignment(a)
 	if err := ctx.Err(); err != nil {
-		return a, contextError(opCreateRoleAssignment, obj, err)
+		return a, contextError(r.op, r.object, err)
 	}
-	body := models.NewUnifiedRoleAssignment()
-	odataType := unifiedRoleAssignmentType
-	body.SetOdataType(&odataType)
-	body.SetRoleDefinitionId(&a.RoleDefinitionID)
-	body.SetPrincipalId(&a.PrincipalID)
-	body.SetDirectoryScopeId(&a.DirectoryScopeID)
-	c := &capture{}
-	m, err := d.roleAssignments().Post(ctx, body, &rolemanagement.DirectoryRoleAssignmentsRequestBuilderPostRequestConfiguration{Options: c.options()})
+	ans, err := d.do(ctx, r)
 	if err != nil {
-		return a, d.fail(ctx, opCreateRoleAssignment, obj, c, err)
+		return a, err
 	}
-	if m == nil || deref(m.GetId()) == "" {
-		return a, unexpected(opCreateRoleAssignment, obj, c.status, "no role assignment object")
+	got, err := readAssignment(r, ans)
+	if err != nil {
+		return a, err
 	}
-	return completeAssignment(assignmentFromModel(m), a), nil
+	return completeAssignment(got, a), nil
 }
 
 // completeAssignment fills what the answer left out from the request.
@@ -331,116 +286,81 @@ func completeAssignment(got, req directory.RoleAssignment) directory.RoleAssignm
 // DeleteRoleAssignment implements [directory.Directory]: DELETE
 // /roleManagement/directory/roleAssignments/{id}.
 func (d *Directory) DeleteRoleAssignment(ctx context.Context, id string) error {
-	obj := quote(id)
+	r := deleteAssignment(id)
 	if err := ctx.Err(); err != nil {
-		return contextError(opDeleteRoleAssignment, obj, err)
+		return contextError(r.op, r.object, err)
 	}
 	if id == "" {
-		return invalidArgument(opDeleteRoleAssignment, obj, "empty role assignment ID")
+		return invalidArgument(r.op, r.object, "empty role assignment ID")
 	}
-	c := &capture{}
-	err := d.roleAssignments().ByUnifiedRoleAssignmentId(id).Delete(ctx,
-		&rolemanagement.DirectoryRoleAssignmentsUnifiedRoleAssignmentItemRequestBuilderDeleteRequestConfiguration{Options: c.options()})
-	if err != nil {
-		return d.fail(ctx, opDeleteRoleAssignment, obj, c, err)
-	}
-	return nil
+	_, err := d.do(ctx, r)
+	return err
 }
 
 // AuthenticationMethods implements [directory.Directory]: GET
 // /users/{id}/authentication/methods, following @odata.nextLink. Each
 // method's type comes from its @odata.type.
 func (d *Directory) AuthenticationMethods(ctx context.Context, userID string) ([]directory.AuthenticationMethod, error) {
-	obj := quote(userID)
+	r := listMethods(userID)
 	if err := ctx.Err(); err != nil {
-		return nil, contextError(opListMethods, obj, err)
+		return nil, contextError(r.op, r.object, err)
 	}
 	if userID == "" {
-		return nil, invalidArgument(opListMethods, obj, "empty object ID")
+		return nil, invalidArgument(r.op, r.object, "empty object ID")
 	}
-	return d.followMethods(ctx, obj, userID, "", nil)
-}
-
-func (d *Directory) followMethods(ctx context.Context, obj, userID, next string, acc []directory.AuthenticationMethod) ([]directory.AuthenticationMethod, error) {
-	return follow(ctx, d, opListMethods, obj, next, acc,
-		func(next string, c *capture) (models.AuthenticationMethodCollectionResponseable, error) {
-			config := &users.ItemAuthenticationMethodsRequestBuilderGetRequestConfiguration{Options: c.options()}
-			switch {
-			case next != "":
-				return users.NewItemAuthenticationMethodsRequestBuilder(next, d.adapter).Get(ctx, config)
-			case strings.HasPrefix(userID, "$"):
-				return users.NewItemAuthenticationMethodsRequestBuilder(d.base+userPath(userID)+"/authentication/methods", d.adapter).Get(ctx, config)
-			default:
-				return d.users().ByUserId(userID).Authentication().Methods().Get(ctx, config)
-			}
-		}, methodFromModel)
+	return list(ctx, d, r, methods, nil)
 }
 
 // Domains implements [directory.Directory]: GET /domains, following
 // @odata.nextLink.
 func (d *Directory) Domains(ctx context.Context) ([]directory.Domain, error) {
+	r := listDomains()
 	if err := ctx.Err(); err != nil {
-		return nil, contextError(opListDomains, "", err)
+		return nil, contextError(r.op, r.object, err)
 	}
-	return d.followDomains(ctx, "", nil)
+	return list(ctx, d, r, domains, nil)
 }
 
-func (d *Directory) followDomains(ctx context.Context, next string, acc []directory.Domain) ([]directory.Domain, error) {
-	return follow(ctx, d, opListDomains, "", next, acc,
-		func(next string, c *capture) (models.DomainCollectionResponseable, error) {
-			config := &domains.DomainsRequestBuilderGetRequestConfiguration{Options: c.options()}
-			if next != "" {
-				return d.domains().WithUrl(next).Get(ctx, config)
-			}
-			return d.domains().Get(ctx, config)
-		}, domainFromModel)
-}
-
-// page is a collection response of the SDK.
-type page[M any] interface {
-	comparable
-	GetValue() []M
-	GetOdataNextLink() *string
-}
-
-// follow reads a collection page by page: the first page when next is "",
-// else the page at next (an @odata.nextLink) and the ones after it,
-// appending to acc. It reads at most maxPages pages. Each nextLink goes
-// through [Directory.nextLink]; one outside the service root is refused by
-// the token provider and fails the list with [directory.ErrInvalid].
-func follow[P page[M], M any, T any](ctx context.Context, d *Directory, o op, object, next string, acc []T,
-	get func(next string, c *capture) (P, error), conv func(M) T) ([]T, error) {
-	if acc == nil {
-		acc = []T{}
-	}
-	var zero P
-	for pages := 0; ; pages++ {
-		if pages == maxPages {
-			return nil, unexpected(o, object, 0, "more than %d pages", maxPages)
-		}
-		if next != "" {
-			next = d.nextLink(next)
-		}
-		c := &capture{}
-		p, err := get(next, c)
+// list reads the collection r lists, page by page: the first page is
+// first, the answer to r already sent as a $batch item, or else the answer
+// to r sent now; the pages after it are at their @odata.nextLink, at most
+// maxPages of them. Each nextLink goes through [Directory.nextLink]; one
+// outside the service root is refused by the token provider and fails the
+// list with [directory.ErrInvalid].
+func list[T any](ctx context.Context, d *Directory, r *request, c collection[T], first *answer) ([]T, error) {
+	acc := []T{}
+	next := ""
+	if first != nil {
+		items, link, err := c.readPage(r, first)
 		if err != nil {
-			return nil, d.fail(ctx, o, object, c, err)
+			return nil, err
 		}
-		if p == zero {
-			return nil, unexpected(o, object, c.status, "no collection")
-		}
-		if p.GetValue() == nil {
-			// A collection without "value" is not an empty collection:
-			// reporting it as one would make facts disappear.
-			return nil, unexpected(o, object, c.status, "collection without a value array")
-		}
-		for _, m := range p.GetValue() {
-			acc = append(acc, conv(m))
-		}
-		next = deref(p.GetOdataNextLink())
+		acc, next = items, link
 		if next == "" {
 			return acc, nil
 		}
+	}
+	for pages := 0; ; pages++ {
+		if pages == maxPages {
+			return nil, unexpected(r.op, r.object, 0, "more than %d pages", maxPages)
+		}
+		pr := r
+		if next != "" {
+			pr = r.page(d.nextLink(next))
+		}
+		a, err := d.do(ctx, pr)
+		if err != nil {
+			return nil, err
+		}
+		items, link, err := c.readPage(pr, a)
+		if err != nil {
+			return nil, err
+		}
+		acc = append(acc, items...)
+		if link == "" {
+			return acc, nil
+		}
+		next = link
 	}
 }
 

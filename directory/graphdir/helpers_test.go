@@ -2,6 +2,7 @@ package graphdir_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
 )
@@ -92,4 +94,14 @@ func serve(t testing.TB, h http.Handler) string {
 	s := httptest.NewServer(h)
 	t.Cleanup(s.Close)
 	return s.URL
+}
+
+// classOf returns the directory sentinel err matches, or nil.
+func classOf(err error) error {
+	for _, s := range []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled, directory.ErrUnavailable, directory.ErrInvalid} {
+		if errors.Is(err, s) {
+			return s
+		}
+	}
+	return nil
 }

@@ -68,7 +68,7 @@ func TestMalformedAnswers(t *testing.T) {
 				t.Errorf("%s with answer %q: no error (a silent empty or zero result)", name, body)
 				continue
 			}
-			if directory.Classify(err) == nil {
+			if classOf(err) == nil {
 				t.Errorf("%s with answer %q: unclassified error %v", name, body, err)
 			}
 		}

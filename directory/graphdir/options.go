@@ -142,6 +142,15 @@ type Options struct {
 	// Default 16 MiB.
 	MaxResponseBytes int64
 
+	// CheckRetry decides whether a request (or a $batch item) is sent
+	// again after an attempt; see [CheckRetry]. Default:
+	// [DefaultCheckRetry] (429, 503, 504 and lost connections).
+	CheckRetry CheckRetry
+
+	// Backoff paces the retries; see [Backoff]. Default: [DefaultBackoff]
+	// (the Retry-After asked for, or exponential backoff with jitter).
+	Backoff Backoff
+
 	// Sleep waits for d or until ctx is done, returning ctx.Err() in that
 	// case. Every wait of the package goes through it, so that tests can
 	// substitute a fake clock. Default: a timer.
@@ -182,6 +191,8 @@ type config struct {
 	maxRetryWait   time.Duration
 	maxBody        int64
 	sleep          func(context.Context, time.Duration) error
+	checkRetry     CheckRetry
+	backoff        Backoff
 }
 
 func (o *Options) config() (*config, error) {
@@ -197,6 +208,8 @@ func (o *Options) config() (*config, error) {
 		maxRetryWait:   o.MaxRetryWait,
 		maxBody:        o.MaxResponseBytes,
 		sleep:          o.Sleep,
+		checkRetry:     o.CheckRetry,
+		backoff:        o.Backoff,
 	}
 	if c.cloud.Host() == "" {
 		return nil, fmt.Errorf("graphdir: Options.Cloud %q: unknown cloud (want Global, USGovL4, USGovL5DoD or China)", string(o.Cloud))
@@ -248,6 +261,12 @@ func (o *Options) config() (*config, error) {
 	}
 	if c.sleep == nil {
 		c.sleep = sleepTimer
+	}
+	if c.checkRetry == nil {
+		c.checkRetry = DefaultCheckRetry
+	}
+	if c.backoff == nil {
+		c.backoff = DefaultBackoff
 	}
 	return c, nil
 }

@@ -74,7 +74,7 @@ func TestNoTokenForAnotherOrigin(t *testing.T) {
 		t.Errorf("err = %v, want a refusal", err)
 	}
 	if !errors.Is(err, directory.ErrInvalid) {
-		t.Errorf("err = %v classified %v, want ErrInvalid", err, directory.Classify(err))
+		t.Errorf("err = %v classified %v, want ErrInvalid", err, classOf(err))
 	}
 	if len(strayAuth) != 0 {
 		t.Errorf("the other origin received %d requests (Authorization %q)", len(strayAuth), strayAuth)

@@ -149,7 +149,7 @@ func TestPagingBehindProxyRefusesOtherLinks(t *testing.T) {
 				e.srv.Reset()
 				err := call()
 				if !errors.Is(err, directory.ErrInvalid) || errors.Is(err, directory.ErrUnavailable) {
-					t.Errorf("%s: err = %v (%v), want ErrInvalid", name, err, directory.Classify(err))
+					t.Errorf("%s: err = %v (%v), want ErrInvalid", name, err, classOf(err))
 				}
 				if err != nil && !strings.Contains(err.Error(), "refusing to send a token") {
 					t.Errorf("%s: err = %v, want a refusal", name, err)

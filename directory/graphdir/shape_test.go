@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -168,10 +169,15 @@ func TestUserSelect(t *testing.T) {
 	if _, err := e.dir.Snapshot(ctx, directory.SnapshotRequest{User: u.ID}); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		"id", "userPrincipalName", "displayName", "mailNickname", "accountEnabled",
-		"userType", "usageLocation", "employeeType", "createdDateTime",
-		"lastPasswordChangeDateTime", "onPremisesSyncEnabled",
+	// The JSON names of directory.User's fields are Graph's property names.
+	var want []string
+	ut := reflect.TypeFor[directory.User]()
+	for i := range ut.NumField() {
+		name, _, _ := strings.Cut(ut.Field(i).Tag.Get("json"), ",")
+		want = append(want, name)
+	}
+	if len(want) < 11 {
+		t.Fatalf("directory.User has %d fields: %v", len(want), want)
 	}
 	reqs := requestsTo(e, graphtest.GetUser)
 	if len(reqs) != 3 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir/internal/odata"
 )
 
 // call is one request being served.
@@ -253,7 +254,7 @@ func (c *call) listMethods(key string) response {
 // methodObject renders a method with its @odata.type and the property that
 // labels it for its type.
 func methodObject(m directory.AuthenticationMethod) object {
-	o := object{{"@odata.type", m.Type.ODataType()}, {"id", m.ID}}
+	o := object{{"@odata.type", odata.MethodODataType(m.Type)}, {"id", m.ID}}
 	switch m.Type {
 	case directory.MethodPassword:
 		o = append(o, field{"password", nil}, field{"createdDateTime", nil})
@@ -312,7 +313,7 @@ func (c *call) createRoleAssignment() response {
 	if err := json.Unmarshal(c.body, &in); err != nil {
 		return c.fail(http.StatusBadRequest, "BadRequest", "Unable to read JSON request payload: "+err.Error())
 	}
-	if in.ODataType != nil && *in.ODataType != "#microsoft.graph.unifiedRoleAssignment" {
+	if in.ODataType != nil && *in.ODataType != odata.UnifiedRoleAssignment {
 		return c.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid @odata.type %q for a unifiedRoleAssignment.", *in.ODataType))
 	}
 	if in.RoleDefinitionID == nil || in.PrincipalID == nil {

@@ -1,0 +1,60 @@
+package graphdir
+
+import "github.com/cloudhub/consent/directory"
+
+// endpoint names a Graph endpoint this package calls, for what a request
+// to it needs ([Error.Requirement]).
+type endpoint int
+
+const (
+	endpointNone endpoint = iota // $batch: each item needs its own
+	endpointGetUser
+	endpointCreateUser
+	endpointDeleteUser
+	endpointListRoleAssignments
+	endpointCreateRoleAssignment
+	endpointDeleteRoleAssignment
+	endpointListMethods
+	endpointListDomains
+)
+
+// requirement returns what a credential needs to call the endpoint: the
+// least-privileged permissions (application and delegated alike, unless
+// said), least privileged first, and for delegated callers the Microsoft
+// Entra roles, least privileged first, from the "Permissions" section of
+// the endpoint's Microsoft Learn page.
+func (e endpoint) requirement() directory.Requirement {
+	switch e {
+	case endpointGetUser:
+		// https://learn.microsoft.com/graph/api/user-get: User.Read.All
+		// reads every property selected here (User.ReadBasic.All does
+		// not); a member user may read other users without a role.
+		return directory.Requirement{Permissions: []string{"User.Read.All", "User.ReadWrite.All", "Directory.Read.All"}}
+	case endpointCreateUser:
+		// https://learn.microsoft.com/graph/api/user-post-users
+		return directory.Requirement{Permissions: []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}, Roles: []string{"User Administrator"}}
+	case endpointDeleteUser:
+		// https://learn.microsoft.com/graph/api/user-delete: deleting a
+		// user with administrative roles takes a higher privileged role
+		// (see the package documentation).
+		return directory.Requirement{Permissions: []string{"User.ReadWrite.All"}, Roles: []string{"User Administrator", "Privileged Authentication Administrator"}}
+	case endpointListRoleAssignments:
+		// https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignments
+		return directory.Requirement{Permissions: []string{"RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory"}, Roles: []string{"Directory Readers"}}
+	case endpointCreateRoleAssignment:
+		// https://learn.microsoft.com/graph/api/rbacapplication-post-roleassignments
+		return directory.Requirement{Permissions: []string{"RoleManagement.ReadWrite.Directory"}, Roles: []string{"Privileged Role Administrator"}}
+	case endpointDeleteRoleAssignment:
+		// https://learn.microsoft.com/graph/api/unifiedroleassignment-delete
+		return directory.Requirement{Permissions: []string{"RoleManagement.ReadWrite.Directory"}, Roles: []string{"Privileged Role Administrator"}}
+	case endpointListMethods:
+		// https://learn.microsoft.com/graph/api/authentication-list-methods
+		// ("permissions acting on other users"; Authentication
+		// Administrator sees masked phone numbers only).
+		return directory.Requirement{Permissions: []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"}, Roles: []string{"Global Reader", "Authentication Administrator", "Privileged Authentication Administrator"}}
+	case endpointListDomains:
+		// https://learn.microsoft.com/graph/api/domain-list
+		return directory.Requirement{Permissions: []string{"Domain.Read.All", "Directory.Read.All", "Domain.ReadWrite.All"}}
+	}
+	return directory.Requirement{}
+}
