@@ -14,9 +14,9 @@ import (
 
 // Over the Graph backend, a credential that may not read authentication
 // methods or role assignments makes those checks unknown, with the
-// remediation naming what the backend's error says the read needed (or a
-// generic sentence when it says nothing), and the report does not pass —
-// even for an account that is otherwise perfect.
+// remediation naming what the backend's error says the read needed (the
+// graphdir error carries a directory.Requirement for every endpoint), and
+// the report does not pass — even for an account that is otherwise perfect.
 func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 	for _, tc := range []struct {
 		deny   graphtest.Endpoint
@@ -62,10 +62,11 @@ func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 			if !errors.Is(readErr, directory.ErrPermission) {
 				t.Fatalf("denied read: %v, want ErrPermission", readErr)
 			}
-			want := "Grant it the permission this read needs"
-			if req, ok := directory.RequirementOf(readErr); ok {
-				want = append(req.Permissions, req.Roles...)[0] // not empty when ok
+			req, ok := directory.RequirementOf(readErr)
+			if !ok {
+				t.Fatalf("denied read %v carries no directory.Requirement", readErr)
 			}
+			want := req.Permissions[0]
 			for _, id := range tc.checks {
 				c, _ := rep.Check(id)
 				if c.Status != verify.StatusUnknown || !strings.Contains(c.Remediation, want) {
