@@ -140,7 +140,7 @@ func TestReplicationLagBeyondDeadline(t *testing.T) {
 		t.Fatal("Provision succeeded despite a lag beyond the deadline")
 	}
 	var se *serviceaccount.Error
-	if !asError(err, &se) || !se.RolledBack {
+	if !asError(err, &se) || se.Outcome != serviceaccount.OutcomeRolledBack {
 		t.Errorf("error %v: want a rolled-back *serviceaccount.Error", err)
 	}
 	if !isErr(err, directory.ErrNotFound) {

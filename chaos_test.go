@@ -266,7 +266,7 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		st.provisionFailed++
 		checkError(t, st, "Provision", perr, spec.UserPrincipalName)
 		var se *serviceaccount.Error
-		left := errors.As(perr, &se) && se.AccountLeft
+		left := errors.As(perr, &se) && se.Outcome.AccountLeft()
 		if len(env.fake.Users()) > 0 && !left {
 			st.orphans++
 			t.Errorf("orphan: Provision failed (%v) without saying the account was left, yet the directory holds %v", perr, env.fake.Users())
