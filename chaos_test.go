@@ -263,46 +263,51 @@ func arm(rng *rand.Rand, env *graphEnv, ct *chaosTransport, st *chaosStats) (con
 		k := allFaults[rng.IntN(len(allFaults))]
 		st.faults[k]++
 		armed[k] = true
-		n := 1 + rng.IntN(3)
-		switch k {
-		case fThrottleWhole:
-			env.srv.ThrottleNext(n, strconv.Itoa(1+rng.IntN(3)))
-		case fThrottleFrac:
-			env.srv.ThrottleNext(n, fmt.Sprintf("%.3f", 0.1+rng.Float64()*3))
-		case f503:
-			env.srv.FailNext(n, http.StatusServiceUnavailable)
-		case f504:
-			env.srv.FailNext(n, http.StatusGatewayTimeout)
-		case fItemThrottle:
-			env.srv.ThrottleBatchItems(n, fmt.Sprintf("%.3f", rng.Float64()*2))
-		case fBatch424:
-			env.srv.FailBatch(1, http.StatusFailedDependency)
-		case fDropBeforeUser:
-			env.srv.DropConnection(graphtest.Before, graphtest.CreateUser)
-		case fDropAfterUser:
-			env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
-		case fDropBeforeBatch:
-			env.srv.DropConnection(graphtest.Before, graphtest.Batch)
-		case fDropAfterBatch:
-			env.srv.DropConnection(graphtest.After, graphtest.Batch)
-		case fDropBeforeAssign:
-			ct.dropAssign.Store(dropBefore)
-		case fDropAfterAssign:
-			ct.dropAssign.Store(dropAfter)
-		case fLag:
-			env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
-		case fReadLag:
-			env.srv.SetReadLag(time.Duration(rng.IntN(20_001)) * time.Millisecond)
-		case fDenyMethods:
-			env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
-		case fDenyRoles:
-			env.srv.DenyPermission(graphtest.ListRoleAssignments)
-		case fCancel:
-			ct.at = int64(1 + rng.IntN(4))
-			ct.cancel.Store(&cancel)
-		}
+		armKind(k, rng, env, ct, cancel)
 	}
 	return ctx, cancel, armed
+}
+
+// armKind arms one fault of kind k for the next call.
+func armKind(k faultKind, rng *rand.Rand, env *graphEnv, ct *chaosTransport, cancel context.CancelFunc) {
+	n := 1 + rng.IntN(3)
+	switch k {
+	case fThrottleWhole:
+		env.srv.ThrottleNext(n, strconv.Itoa(1+rng.IntN(3)))
+	case fThrottleFrac:
+		env.srv.ThrottleNext(n, fmt.Sprintf("%.3f", 0.1+rng.Float64()*3))
+	case f503:
+		env.srv.FailNext(n, http.StatusServiceUnavailable)
+	case f504:
+		env.srv.FailNext(n, http.StatusGatewayTimeout)
+	case fItemThrottle:
+		env.srv.ThrottleBatchItems(n, fmt.Sprintf("%.3f", rng.Float64()*2))
+	case fBatch424:
+		env.srv.FailBatch(1, http.StatusFailedDependency)
+	case fDropBeforeUser:
+		env.srv.DropConnection(graphtest.Before, graphtest.CreateUser)
+	case fDropAfterUser:
+		env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
+	case fDropBeforeBatch:
+		env.srv.DropConnection(graphtest.Before, graphtest.Batch)
+	case fDropAfterBatch:
+		env.srv.DropConnection(graphtest.After, graphtest.Batch)
+	case fDropBeforeAssign:
+		ct.dropAssign.Store(dropBefore)
+	case fDropAfterAssign:
+		ct.dropAssign.Store(dropAfter)
+	case fLag:
+		env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
+	case fReadLag:
+		env.srv.SetReadLag(time.Duration(rng.IntN(20_001)) * time.Millisecond)
+	case fDenyMethods:
+		env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
+	case fDenyRoles:
+		env.srv.DenyPermission(graphtest.ListRoleAssignments)
+	case fCancel:
+		ct.at = int64(1 + rng.IntN(4))
+		ct.cancel.Store(&cancel)
+	}
 }
 
 func disarm(env *graphEnv, ct *chaosTransport) {
