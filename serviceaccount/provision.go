@@ -110,7 +110,9 @@ func assignChange(r roles.Role) Change {
 
 // Plan returns the changes Provision would make, without writing. It costs
 // one read of the directory (retried like Provision's on a transient
-// fault).
+// fault): over Microsoft Graph one round trip when the backend knows the
+// account's object ID, two in a process that has not seen the account
+// (Graph filters role assignments by principal ID only).
 func (p *Provisioner) Plan(ctx context.Context, spec Spec) (Plan, error) {
 	n, err := spec.validate()
 	if err != nil {
