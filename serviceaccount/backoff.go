@@ -49,31 +49,39 @@ func (b *backoff) sleepFor(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// retrier paces the retries of one call's transient failures (see
+// retrier paces the retries of one step's transient failures (see
 // [directory.IsTemporary]): each wait is the larger of the backoff's next
 // interval and the Retry-After the failure carries ([directory.RetryDelay]),
-// and no wait may end later than RetryTimeout after the call started.
+// and no wait may end later than RetryTimeout after the step's first
+// transient failure.
 type retrier struct {
-	b *backoff
+	p *Provisioner
+	b *backoff // started at the first transient failure
 }
 
-func (p *Provisioner) newRetrier() *retrier { return &retrier{b: p.newBackoff()} }
+func (p *Provisioner) newRetrier() *retrier { return &retrier{p: p} }
 
 // again decides what follows the failure err of step: when err is
 // transient and another attempt fits within RetryTimeout, it waits (an
 // EventRetry and a log line say what failed, the wait and the attempt) and
 // returns nil; otherwise it returns the error that ends the call: err
-// itself, or the context's error when ctx ended during the wait.
+// itself, or the context's error when ctx is done.
 func (r *retrier) again(ctx context.Context, upn, step string, err error) error {
-	if !directory.IsTemporary(err) || ctx.Err() != nil {
+	if !directory.IsTemporary(err) {
 		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("%s failed (%v), and the context ended: %w", step, err, cerr)
+	}
+	if r.b == nil {
+		r.b = r.p.newBackoff()
 	}
 	b := r.b
 	d := max(b.next, directory.RetryDelay(err))
-	if b.elapsed()+d > b.p.opts.RetryTimeout {
+	if b.elapsed()+d > r.p.opts.RetryTimeout {
 		return err
 	}
-	b.p.emit(ctx, Event{Kind: EventRetry, UserPrincipalName: upn, Err: err,
+	r.p.emit(ctx, Event{Kind: EventRetry, UserPrincipalName: upn, Err: err,
 		Message: fmt.Sprintf("%s failed with a transient fault; retrying", step),
 		Attempt: b.attempt, Elapsed: b.elapsed(), Wait: d})
 	if serr := b.sleepFor(ctx, d); serr != nil {

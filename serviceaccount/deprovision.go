@@ -34,9 +34,8 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 	fail := func(step string, err error) error {
 		return &Error{Op: "deprovision", Account: name, Step: step, Err: err}
 	}
-	r := p.newRetrier()
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: name, Message: "reading the account and its roles"})
-	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true}, name)
+	snap, err := p.readSnapshot(ctx, p.newRetrier(), directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true}, name)
 	if err != nil {
 		return fail("read account", err)
 	}
@@ -61,6 +60,7 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 		ids[i] = a.ID
 	}
 	p.emit(ctx, Event{Kind: EventDelete, UserPrincipalName: name, Message: fmt.Sprintf("removing %d role assignment(s) and the account", len(ids))})
+	r := p.newRetrier()
 	for {
 		err = directory.DeleteUserAndRoleAssignments(ctx, p.dir, u.ID, ids)
 		if err == nil || errors.Is(err, directory.ErrNotFound) {

@@ -122,8 +122,8 @@
 // sent again, after the larger of the polling interval (250 ms, 1.5 times
 // longer each time, up to 5 s) and the Retry-After the service asked for
 // ([directory.RetryDelay]), while the wait ends within
-// [Options.RetryTimeout] (3 minutes) of the call's start and ctx is not
-// done. Each retry is an [EventRetry] event and an info log line naming
+// [Options.RetryTimeout] (3 minutes) of the step's first transient failure
+// and ctx is not done. Each retry is an [EventRetry] event and an info log line naming
 // what failed, the attempt and the wait. A permanent fault (denied,
 // invalid, not found once the replication wait is over, a conflict with
 // someone else's account, the context done) is not retried. When a call

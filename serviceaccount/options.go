@@ -24,14 +24,14 @@ type Options struct {
 	// 1.5 times longer, up to MaxPollInterval. Defaults: 250 ms and 5 s.
 	PollInterval    time.Duration
 	MaxPollInterval time.Duration
-	// RetryTimeout bounds how long one call keeps retrying steps that
-	// failed with a transient fault (throttled, unavailable, an answer
-	// lost with the connection; see [directory.IsTemporary]): a read, the
+	// RetryTimeout bounds how long a step that failed with a transient
+	// fault (throttled, unavailable, an answer lost with the connection;
+	// see [directory.IsTemporary]) keeps being retried: a read, the
 	// create, the role assignments, a delete. Each retry waits the larger
-	// of the polling interval and the Retry-After the service asked for;
-	// a wait that would end later than RetryTimeout after the call started
-	// is not taken, and the call fails with the last fault. Default: 3
-	// minutes.
+	// of the polling interval and the Retry-After the service asked for; a
+	// wait that would end later than RetryTimeout after the step's first
+	// transient failure is not taken, and the call fails with the last
+	// fault. Default: 3 minutes.
 	RetryTimeout time.Duration
 	// RollbackTimeout bounds the cleanup after a failure, which runs even
 	// when the caller's context is done. Default: 2 minutes.

@@ -35,8 +35,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		return Result{}, err
 	}
 	upn := n.spec.UserPrincipalName
-	r := p.newRetrier()
-	st, err := p.read(ctx, r, "provision", n)
+	st, err := p.read(ctx, p.newRetrier(), "provision", n)
 	if err != nil {
 		return Result{}, err
 	}
@@ -51,7 +50,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	user := st.user
 	if !st.plan.Exists {
 		var pw directory.Password
-		user, pw, res.Created, err = p.create(ctx, r, n, &res)
+		user, pw, res.Created, err = p.create(ctx, p.newRetrier(), n, &res)
 		if err != nil {
 			if left(err) {
 				res.Password = pw
@@ -70,7 +69,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	res.Account.ID = user.ID
 	res.Account.UserPrincipalName = user.UserPrincipalName
 
-	created, err := p.assign(ctx, r, upn, user.ID, st.missing, &res)
+	created, err := p.assign(ctx, p.newRetrier(), upn, user.ID, st.missing, &res)
 	if err != nil {
 		perr := &Error{Op: "provision", Account: upn, Err: err}
 		var se *stepError
