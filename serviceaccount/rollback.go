@@ -70,7 +70,7 @@ func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User,
 			return nil
 		}
 		p.emit(ctx, b.event(EventRollback, u.UserPrincipalName, fmt.Sprintf("the delete answered %v; checking the account is gone", err)))
-		if serr := b.sleep(rctx); serr != nil {
+		if serr := b.sleepFor(rctx, max(b.next, directory.RetryDelay(err))); serr != nil {
 			return fmt.Errorf("%w (gave up confirming the delete: %v)", err, serr)
 		}
 		if rerr == nil {
