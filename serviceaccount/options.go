@@ -42,11 +42,11 @@ type Options struct {
 	// do not show the account yet (a read served by a replica that has not
 	// caught up). If the account appears carrying this call's marker it is
 	// this call's; if it never does, the error says it may still appear
-	// ([OutcomeMayExist]). The same bound applies when a rollback's delete
-	// answers not found for the account this call created, and when a
-	// role assignment answered as a conflict is not yet in the account's
-	// assignments as read. It runs within RollbackTimeout, even when ctx
-	// is done. Default: 30 seconds.
+	// ([OutcomeMayExist]). That read-back runs within RollbackTimeout,
+	// even when ctx is done. The same bound applies when a rollback's
+	// delete answers not found for the account this call created, and
+	// when a role assignment answered as a conflict does not show yet in
+	// the account's assignments as read (within ctx). Default: 30 seconds.
 	ReadBackTimeout time.Duration
 	// Rand is the source of randomness for passwords and markers.
 	// Default: crypto/rand.Reader.
