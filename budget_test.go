@@ -79,6 +79,20 @@ func TestRoundTripBudget(t *testing.T) {
 			}
 			budget("Plan (converged)", 1, 0)
 
+			// A new process: a graphdir.Directory that has not seen the
+			// account resolves its UPN to the object ID first (Graph
+			// filters role assignments by principal ID only).
+			fresh := serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			if _, err := fresh.Plan(ctx, spec); err != nil {
+				t.Fatal(err)
+			}
+			budget("Plan (converged, by UPN, new process)", 2, 0)
+			fresh = serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			if _, err := fresh.Provision(ctx, spec); err != nil {
+				t.Fatal(err)
+			}
+			budget("Provision (converged re-run, by UPN, new process)", 2, 0)
+
 			acct := res.Account
 			if _, err := verify.New(env.dir, nil).Verify(ctx, acct); err != nil {
 				t.Fatal(err)
@@ -140,7 +154,7 @@ func TestReplicationLagBeyondDeadline(t *testing.T) {
 		t.Fatal("Provision succeeded despite a lag beyond the deadline")
 	}
 	var se *serviceaccount.Error
-	if !asError(err, &se) || !se.RolledBack {
+	if !asError(err, &se) || se.Outcome != serviceaccount.OutcomeRolledBack {
 		t.Errorf("error %v: want a rolled-back *serviceaccount.Error", err)
 	}
 	if !isErr(err, directory.ErrNotFound) {

@@ -1,11 +1,15 @@
 package consent_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -13,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,25 +38,47 @@ var (
 type faultKind string
 
 const (
-	fThrottleWhole   faultKind = "429 Retry-After whole"
-	fThrottleFrac    faultKind = "429 Retry-After fractional"
-	f503             faultKind = "503"
-	f504             faultKind = "504"
-	fItemThrottle    faultKind = "batch item 429"
-	fBatch424        faultKind = "batch 424"
-	fDropBeforeUser  faultKind = "reset before create user"
-	fDropAfterUser   faultKind = "reset after create user applied"
-	fDropBeforeBatch faultKind = "reset before $batch"
-	fDropAfterBatch  faultKind = "reset after $batch applied"
-	fLag             faultKind = "replication lag"
-	fReadLag         faultKind = "read lag"
-	fDenyMethods     faultKind = "403 on authentication methods"
-	fDenyRoles       faultKind = "403 on role assignments"
-	fCancel          faultKind = "context canceled"
+	fThrottleWhole    faultKind = "429 Retry-After whole"
+	fThrottleFrac     faultKind = "429 Retry-After fractional"
+	f503              faultKind = "503"
+	f504              faultKind = "504"
+	fItemThrottle     faultKind = "batch item 429"
+	fBatch424         faultKind = "batch 424"
+	fDropBeforeUser   faultKind = "reset before create user"
+	fDropAfterUser    faultKind = "reset after create user applied"
+	fDropBeforeBatch  faultKind = "reset before $batch"
+	fDropAfterBatch   faultKind = "reset after $batch applied"
+	fDropBeforeAssign faultKind = "reset before role-assignment $batch"
+	fDropAfterAssign  faultKind = "reset after role-assignment $batch applied"
+	fLag              faultKind = "replication lag"
+	fReadLag          faultKind = "read lag"
+	fDenyMethods      faultKind = "403 on authentication methods"
+	fDenyRoles        faultKind = "403 on role assignments"
+	fCancel           faultKind = "context canceled"
 )
 
 var allFaults = []faultKind{fThrottleWhole, fThrottleFrac, f503, f504, fItemThrottle, fBatch424,
-	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fLag, fReadLag, fDenyMethods, fDenyRoles, fCancel}
+	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fDropBeforeAssign, fDropAfterAssign, fLag, fReadLag, fDenyMethods, fDenyRoles, fCancel}
+
+// permanent reports whether a fault kind is permanent (see
+// directory.IsTemporary): denied reads and a cancelled context. Every other
+// kind is transient, and a call must absorb it.
+func (k faultKind) permanent() bool { return k == fDenyMethods || k == fDenyRoles || k == fCancel }
+
+// transientOnly reports whether every armed fault is transient (true when
+// none is armed).
+func transientOnly(armed map[faultKind]bool) bool {
+	for k := range armed {
+		if k.permanent() {
+			return false
+		}
+	}
+	return true
+}
+
+// firstCall counts first Provisions by a fault kind armed before them: in
+// every run, and in runs whose faults were all transient.
+type firstCall struct{ armed, ok, transientOnly, transientOnlyOK int }
 
 // chaosStats are the suite's figures.
 type chaosStats struct {
@@ -61,23 +88,73 @@ type chaosStats struct {
 	orphans, duplicates, extraRoles, unexpectedPrivileged int
 	unclassified, unnamed                                 int
 	provisionOK, provisionFailed                          int
+	// byKind counts the first Provision of each run by the kinds armed
+	// before it.
+	byKind map[faultKind]*firstCall
+	// Transient-only first calls (Provision and Deprovision) and how many
+	// succeeded: all must.
+	transientOnly, transientOnlyOK int
+	// First Provisions that a permanent fault reached, how many failed
+	// with a permanent error and left nothing behind, and how many failed
+	// with an error still transient (a spent retry deadline): none may.
+	permanentHit, permanentClean, temporaryErrors int
 }
 
-// cancelAt cancels a context when the n-th HTTP request is sent.
-type cancelAt struct {
+// chaosTransport sits between the Graph backend and the Graph test server.
+// It cancels a context when the n-th HTTP request is sent, and it loses the
+// connection of the next $batch that creates role assignments, before the
+// server receives it or after the server applied it (the test server's own
+// connection drops hit the first $batch of a call, which is a read).
+type chaosTransport struct {
 	base   http.RoundTripper
 	n      atomic.Int64
 	at     int64
 	cancel atomic.Pointer[context.CancelFunc]
 	fired  atomic.Int64
+	// dropAssign is the drop armed for the next role-assignment $batch:
+	// 0 none, dropBefore or dropAfter.
+	dropAssign                  atomic.Int32
+	droppedBefore, droppedAfter atomic.Int64
 }
 
-func (c *cancelAt) RoundTrip(r *http.Request) (*http.Response, error) {
+const (
+	dropBefore = 1
+	dropAfter  = 2
+)
+
+func (c *chaosTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if c.n.Add(1) == c.at {
 		if f := c.cancel.Load(); f != nil {
 			(*f)()
 			c.fired.Add(1)
 		}
+	}
+	if c.dropAssign.Load() == 0 || r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/$batch") || r.Body == nil {
+		return c.base.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if !bytes.Contains(body, []byte(`"method":"POST"`)) || !bytes.Contains(body, []byte("roleManagement/directory/roleAssignments")) {
+		return c.base.RoundTrip(r)
+	}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	switch c.dropAssign.Swap(0) {
+	case dropBefore:
+		c.droppedBefore.Add(1)
+		return nil, reset
+	case dropAfter:
+		resp, err := c.base.RoundTrip(r)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		c.droppedAfter.Add(1)
+		return nil, reset
 	}
 	return c.base.RoundTrip(r)
 }
@@ -113,7 +190,7 @@ func TestChaos(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	st := chaosStats{faults: map[faultKind]int{}, fired: map[string]int{}}
+	st := chaosStats{faults: map[faultKind]int{}, fired: map[string]int{}, byKind: map[faultKind]*firstCall{}}
 	failed := false
 	for run := range runs {
 		ok := t.Run(fmt.Sprintf("run%04d", run), func(t *testing.T) {
@@ -129,7 +206,8 @@ func TestChaos(t *testing.T) {
 	if failed {
 		t.Fatalf("chaos suite failed with seed %d", seed)
 	}
-	if st.orphans+st.duplicates+st.extraRoles+st.unexpectedPrivileged+st.unclassified+st.unnamed > 0 || st.converged != st.runs {
+	if st.orphans+st.duplicates+st.extraRoles+st.unexpectedPrivileged+st.unclassified+st.unnamed+st.temporaryErrors > 0 ||
+		st.converged != st.runs || st.transientOnlyOK != st.transientOnly || st.permanentClean != st.permanentHit {
 		t.Fatalf("chaos invariants broken (seed %d): %s", seed, st.summary())
 	}
 }
@@ -162,66 +240,86 @@ func (st *chaosStats) summary() string {
 		total += st.fired[k]
 	}
 	fmt.Fprintf(&b, " total %d", total)
+	fmt.Fprintf(&b, "\nfirst calls under transient faults only: %d/%d succeeded; first Provisions reached by a permanent fault: %d, failed classified permanent with nothing left %d; errors still transient %d",
+		st.transientOnlyOK, st.transientOnly, st.permanentHit, st.permanentClean, st.temporaryErrors)
+	b.WriteString("\nfirst Provision succeeded, by fault kind armed (all runs; runs with transient faults only):")
+	for _, k := range allFaults {
+		if c := st.byKind[k]; c != nil {
+			fmt.Fprintf(&b, " [%s: %d/%d; %d/%d]", k, c.ok, c.armed, c.transientOnlyOK, c.transientOnly)
+		}
+	}
 	return b.String()
 }
 
 // arm injects 0 to 3 random faults and returns the context to use and the
 // kinds armed.
-func arm(rng *rand.Rand, env *graphEnv, ct *cancelAt, st *chaosStats) (context.Context, context.CancelFunc, map[faultKind]bool) {
+func arm(rng *rand.Rand, env *graphEnv, ct *chaosTransport, st *chaosStats) (context.Context, context.CancelFunc, map[faultKind]bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ct.cancel.Store(nil)
 	ct.n.Store(0)
+	ct.dropAssign.Store(0)
 	armed := map[faultKind]bool{}
 	for range rng.IntN(4) {
 		k := allFaults[rng.IntN(len(allFaults))]
 		st.faults[k]++
 		armed[k] = true
-		n := 1 + rng.IntN(3)
-		switch k {
-		case fThrottleWhole:
-			env.srv.ThrottleNext(n, strconv.Itoa(1+rng.IntN(3)))
-		case fThrottleFrac:
-			env.srv.ThrottleNext(n, fmt.Sprintf("%.3f", 0.1+rng.Float64()*3))
-		case f503:
-			env.srv.FailNext(n, http.StatusServiceUnavailable)
-		case f504:
-			env.srv.FailNext(n, http.StatusGatewayTimeout)
-		case fItemThrottle:
-			env.srv.ThrottleBatchItems(n, fmt.Sprintf("%.3f", rng.Float64()*2))
-		case fBatch424:
-			env.srv.FailBatch(1, http.StatusFailedDependency)
-		case fDropBeforeUser:
-			env.srv.DropConnection(graphtest.Before, graphtest.CreateUser)
-		case fDropAfterUser:
-			env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
-		case fDropBeforeBatch:
-			env.srv.DropConnection(graphtest.Before, graphtest.Batch)
-		case fDropAfterBatch:
-			env.srv.DropConnection(graphtest.After, graphtest.Batch)
-		case fLag:
-			env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
-		case fReadLag:
-			env.srv.SetReadLag(time.Duration(rng.IntN(20_001)) * time.Millisecond)
-		case fDenyMethods:
-			env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
-		case fDenyRoles:
-			env.srv.DenyPermission(graphtest.ListRoleAssignments)
-		case fCancel:
-			ct.at = int64(1 + rng.IntN(4))
-			ct.cancel.Store(&cancel)
-		}
+		armKind(k, rng, env, ct, cancel)
 	}
 	return ctx, cancel, armed
 }
 
-func disarm(env *graphEnv) {
+// armKind arms one fault of kind k for the next call.
+func armKind(k faultKind, rng *rand.Rand, env *graphEnv, ct *chaosTransport, cancel context.CancelFunc) {
+	n := 1 + rng.IntN(3)
+	switch k {
+	case fThrottleWhole:
+		env.srv.ThrottleNext(n, strconv.Itoa(1+rng.IntN(3)))
+	case fThrottleFrac:
+		env.srv.ThrottleNext(n, fmt.Sprintf("%.3f", 0.1+rng.Float64()*3))
+	case f503:
+		env.srv.FailNext(n, http.StatusServiceUnavailable)
+	case f504:
+		env.srv.FailNext(n, http.StatusGatewayTimeout)
+	case fItemThrottle:
+		env.srv.ThrottleBatchItems(n, fmt.Sprintf("%.3f", rng.Float64()*2))
+	case fBatch424:
+		env.srv.FailBatch(1, http.StatusFailedDependency)
+	case fDropBeforeUser:
+		env.srv.DropConnection(graphtest.Before, graphtest.CreateUser)
+	case fDropAfterUser:
+		env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
+	case fDropBeforeBatch:
+		env.srv.DropConnection(graphtest.Before, graphtest.Batch)
+	case fDropAfterBatch:
+		env.srv.DropConnection(graphtest.After, graphtest.Batch)
+	case fDropBeforeAssign:
+		ct.dropAssign.Store(dropBefore)
+	case fDropAfterAssign:
+		ct.dropAssign.Store(dropAfter)
+	case fLag:
+		env.srv.SetReplicationLag(time.Duration(rng.IntN(30_001)) * time.Millisecond)
+	case fReadLag:
+		env.srv.SetReadLag(time.Duration(rng.IntN(20_001)) * time.Millisecond)
+	case fDenyMethods:
+		env.srv.DenyPermission(graphtest.ListAuthenticationMethods)
+	case fDenyRoles:
+		env.srv.DenyPermission(graphtest.ListRoleAssignments)
+	case fCancel:
+		ct.at = int64(1 + rng.IntN(4))
+		ct.cancel.Store(&cancel)
+	}
+}
+
+func disarm(env *graphEnv, ct *chaosTransport) {
+	ct.dropAssign.Store(0)
+	ct.cancel.Store(nil)
 	env.srv.ClearFaults()
 	env.srv.SetReplicationLag(0)
 	env.srv.SetReadLag(0)
 }
 
 func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
-	ct := &cancelAt{}
+	ct := &chaosTransport{}
 	env := newGraphEnv(t, &graphtest.Options{PageSize: 2 + rng.IntN(3)}, func(rt http.RoundTripper) http.RoundTripper {
 		ct.base = rt
 		return ct
@@ -243,6 +341,8 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 			st.fired[k] += n
 		}
 		st.fired["context canceled mid-call"] += int(ct.fired.Load())
+		st.fired["connection dropped before role-assignment $batch"] += int(ct.droppedBefore.Load())
+		st.fired["connection dropped after role-assignment $batch applied"] += int(ct.droppedAfter.Load())
 		if waited {
 			st.fired["replication lag waited out"]++
 		}
@@ -252,10 +352,41 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 	}()
 
 	// Provision under faults.
-	ctx, cancel, _ := arm(rng, env, ct, st)
+	ctx, cancel, armed := arm(rng, env, ct, st)
+	before, cancelsBefore := env.srv.Fired(), ct.fired.Load()
 	res, perr := p.Provision(ctx, spec)
 	cancel()
-	disarm(env)
+	disarm(env, ct)
+	hit := permanentFired(before, env.srv.Fired()) || ct.fired.Load() > cancelsBefore
+	for k := range armed {
+		if st.byKind[k] == nil {
+			st.byKind[k] = &firstCall{}
+		}
+		c := st.byKind[k]
+		c.armed++
+		if perr == nil {
+			c.ok++
+		}
+		if transientOnly(armed) {
+			c.transientOnly++
+			if perr == nil {
+				c.transientOnlyOK++
+			}
+		}
+	}
+	checkFirstCall(t, st, "Provision", armed, perr)
+	if hit {
+		st.permanentHit++
+		if perr == nil {
+			// A permanent fault on a read the call could do without
+			// (the role-assignment list of a rollback): it succeeded.
+			st.permanentClean++
+		} else if !directory.IsTemporary(perr) && len(env.fake.Users()) == 0 {
+			st.permanentClean++
+		} else {
+			t.Errorf("a permanent fault ended Provision with %v (transient: %v), leaving %v", perr, directory.IsTemporary(perr), env.fake.Users())
+		}
+	}
 	if perr == nil {
 		st.provisionOK++
 		users := env.fake.Users()
@@ -266,7 +397,7 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		st.provisionFailed++
 		checkError(t, st, "Provision", perr, spec.UserPrincipalName)
 		var se *serviceaccount.Error
-		left := errors.As(perr, &se) && se.AccountLeft
+		left := errors.As(perr, &se) && se.Outcome.AccountLeft()
 		if len(env.fake.Users()) > 0 && !left {
 			st.orphans++
 			t.Errorf("orphan: Provision failed (%v) without saying the account was left, yet the directory holds %v", perr, env.fake.Users())
@@ -290,7 +421,7 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		ctx, cancel, armed := arm(rng, env, ct, st)
 		rep, verr := verify.New(env.dir, nil).Verify(ctx, res.Account)
 		cancel()
-		disarm(env)
+		disarm(env, ct)
 		denied := map[string]bool{
 			verify.CheckMFARegistered:       armed[fDenyMethods],
 			verify.CheckRolesAssigned:       armed[fDenyRoles],
@@ -310,10 +441,11 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 			}
 		}
 		// Deprovision under faults.
-		ctx, cancel, _ = arm(rng, env, ct, st)
+		ctx, cancel, armed = arm(rng, env, ct, st)
 		derr := p.Deprovision(ctx, res.Account)
 		cancel()
-		disarm(env)
+		disarm(env, ct)
+		checkFirstCall(t, st, "Deprovision", armed, derr)
 		if derr != nil {
 			checkError(t, st, "Deprovision", derr, res.Account.ID)
 		} else if len(env.fake.Users()) != 0 {
@@ -345,6 +477,36 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		return
 	}
 	st.converged++
+}
+
+// checkFirstCall checks a first call: under transient faults only it must
+// succeed, and no call may fail with an error that is still transient (the
+// retry deadline exceeds every wait the suite injects).
+func checkFirstCall(t *testing.T, st *chaosStats, op string, armed map[faultKind]bool, err error) {
+	t.Helper()
+	if transientOnly(armed) {
+		st.transientOnly++
+		if err == nil {
+			st.transientOnlyOK++
+		} else {
+			t.Errorf("%s failed under transient faults only (%v): %v", op, slices.Sorted(maps.Keys(armed)), err)
+		}
+	}
+	if directory.IsTemporary(err) {
+		st.temporaryErrors++
+		t.Errorf("%s gave up on a transient fault: %v", op, err)
+	}
+}
+
+// permanentFired reports whether a permanent fault of the server (a 403)
+// took effect between the two counts of Server.Fired.
+func permanentFired(before, after map[string]int) bool {
+	for k, n := range after {
+		if strings.HasPrefix(k, "403 ") && n > before[k] {
+			return true
+		}
+	}
+	return false
 }
 
 var sentinels = []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled,

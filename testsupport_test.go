@@ -60,6 +60,9 @@ type graphEnv struct {
 	fake  *directorytest.Fake
 	dir   *graphdir.Directory
 	clock *clock
+
+	transport http.RoundTripper
+	logger    *slog.Logger
 }
 
 func newGraphEnv(tb testing.TB, srvOpts *graphtest.Options, transport func(http.RoundTripper) http.RoundTripper) *graphEnv {
@@ -90,7 +93,23 @@ func newGraphEnvLogged(tb testing.TB, srvOpts *graphtest.Options, transport func
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &graphEnv{srv: srv, fake: srvOpts.Fake, dir: dir, clock: c}
+	return &graphEnv{srv: srv, fake: srvOpts.Fake, dir: dir, clock: c, transport: rt, logger: logger}
+}
+
+// freshDirectory returns a new graphdir.Directory over the same server, as
+// a new process would have: it has seen no account.
+func (e *graphEnv) freshDirectory(tb testing.TB) *graphdir.Directory {
+	tb.Helper()
+	dir, err := graphdir.New(fakeCredential{}, &graphdir.Options{
+		BaseURL:    e.srv.URL,
+		HTTPClient: &http.Client{Transport: e.transport},
+		Sleep:      e.clock.Sleep,
+		Logger:     e.logger,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -20,6 +20,12 @@
 //
 //	graphdir: get user "svc@contoso.com": directory: not found
 //
+// [IsTemporary] sorts the classes into transient ([ErrThrottled],
+// [ErrUnavailable]: the same request may succeed later, and a write's
+// outcome is unknown) and permanent (every other class, and a done
+// context). A backend whose error knows the wait the service asked for
+// gives it a method RetryDelay() time.Duration, which [RetryDelay] reads.
+//
 // # Optional interfaces
 //
 // A backend that can do better than one call per primitive implements the

@@ -1,6 +1,10 @@
 package directory
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // Sentinel errors. Implementations return errors that satisfy errors.Is
 // against exactly one of these (or the context's error when the context is
@@ -62,4 +66,37 @@ func RequirementOf(err error) (Requirement, bool) {
 	}
 	req := r.Requirement()
 	return req, !req.IsZero()
+}
+
+// IsTemporary reports whether err is a transient failure, one that the same
+// request may overcome later: [ErrThrottled] (429, including a throttled
+// item of a batch or a batch item that failed because of one) and
+// [ErrUnavailable] (5xx, a connection lost or reset before the answer, a
+// request that timed out, an unreadable answer). The outcome of a
+// transient failure of a write is unknown: it may have been applied.
+//
+// Every other failure is permanent: [ErrPermission] (denied), [ErrInvalid],
+// [ErrNotFound] (once any replication wait is over), [ErrExists] (a
+// conflict), and a done context (even when an error in its chain is also
+// transient), as well as an error matching no sentinel.
+func IsTemporary(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.Is(err, ErrThrottled) || errors.Is(err, ErrUnavailable)
+}
+
+// RetryDelay returns the wait the service asked for before the request that
+// failed with err is sent again (Retry-After), when an error in err's chain
+// says so through a method
+//
+//	RetryDelay() time.Duration
+//
+// and it is positive; otherwise it returns 0.
+func RetryDelay(err error) time.Duration {
+	var r interface{ RetryDelay() time.Duration }
+	if !errors.As(err, &r) {
+		return 0
+	}
+	return max(r.RetryDelay(), 0)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directorytest"
@@ -63,4 +64,27 @@ func ExamplePassword() {
 	// Output:
 	// [REDACTED] [REDACTED] {"Password":"[REDACTED]"}
 	// 16
+}
+
+// throttled is a backend's 429 that carries the Retry-After it was given.
+type throttled struct{ wait time.Duration }
+
+func (e throttled) Error() string             { return "429 TooManyRequests" }
+func (e throttled) Is(target error) bool      { return target == directory.ErrThrottled }
+func (e throttled) RetryDelay() time.Duration { return e.wait }
+
+func ExampleIsTemporary() {
+	for _, err := range []error{
+		fmt.Errorf("create user: %w", throttled{2 * time.Second}),
+		fmt.Errorf("create user: connection reset: %w", directory.ErrUnavailable),
+		fmt.Errorf("create user: %w", directory.ErrPermission),
+		fmt.Errorf("create user: %w (%w)", directory.ErrUnavailable, context.Canceled),
+	} {
+		fmt.Println(directory.IsTemporary(err), directory.RetryDelay(err))
+	}
+	// Output:
+	// true 2s
+	// true 0s
+	// false 0s
+	// false 0s
 }

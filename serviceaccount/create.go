@@ -20,9 +20,11 @@ func (p *Provisioner) marker() (string, error) {
 	return MarkerPrefix + hex.EncodeToString(b), nil
 }
 
-// create creates the account. When the service's answer is lost, it reads
+// create creates the account. A create that fails with a transient fault
+// is sent again (same marker, same password) while the retrier allows;
+// when an attempt may have been applied, or the create conflicts, it reads
 // the account back and recognises its own create by the marker's nonce.
-func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (directory.User, directory.Password, bool, error) {
+func (p *Provisioner) create(ctx context.Context, r *retrier, n normalized, res *Result) (directory.User, directory.Password, bool, error) {
 	upn := n.spec.UserPrincipalName
 	fail := func(step string, err error) (directory.User, directory.Password, bool, error) {
 		return directory.User{}, directory.Password{}, false, &Error{Op: "provision", Account: upn, Step: step, Err: err}
@@ -43,7 +45,7 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 		return fail("create user", err)
 	}
 	p.emit(ctx, Event{Kind: EventCreateUser, UserPrincipalName: upn, Message: "creating the account"})
-	u, err := p.dir.CreateUser(ctx, directory.NewUser{
+	nu := directory.NewUser{
 		UserPrincipalName:             upn,
 		DisplayName:                   n.spec.DisplayName,
 		MailNickname:                  n.spec.MailNickname,
@@ -52,20 +54,33 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 		AccountEnabled:                true,
 		Password:                      pw,
 		ForceChangePasswordNextSignIn: true,
-	})
-	if err == nil {
-		res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
-		return u, pw, true, nil
 	}
-	if errors.Is(err, directory.ErrInvalid) || errors.Is(err, directory.ErrPermission) {
-		return fail("create user", err)
+	// uncertain: an attempt may have been applied although it failed.
+	uncertain := false
+	for {
+		u, cerr := p.dir.CreateUser(ctx, nu)
+		if cerr == nil {
+			res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
+			return u, pw, true, nil
+		}
+		err = cerr
+		if !uncertain && (errors.Is(err, directory.ErrInvalid) || errors.Is(err, directory.ErrPermission)) {
+			return fail("create user", err)
+		}
+		uncertain = uncertain || mayHaveApplied(err)
+		if rerr := r.again(ctx, upn, "create user", err); rerr != nil {
+			// A permanent failure (a conflict among them), the retry
+			// deadline spent, or ctx done during the wait.
+			err = rerr
+			break
+		}
 	}
 	// The create failed, raced, or its answer was lost: look at what is
 	// there now. The read runs even if ctx is done, so that an account
 	// this call created is never left unrecognised.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.opts.RollbackTimeout)
 	defer cancel()
-	got, waited, rerr := p.readBack(ctx, rctx, upn, err)
+	got, waited, rerr := p.readBack(ctx, rctx, upn, uncertain)
 	switch {
 	case rerr == nil && got.EmployeeType == mark:
 		// Ours: the create was applied and only the answer was lost.
@@ -74,7 +89,7 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 		if ctx.Err() != nil {
 			// Honour the cancellation, but do not leave the account
 			// behind with a password nobody will receive.
-			perr := &Error{Op: "provision", Account: upn, Step: "create user", Err: ctx.Err(), Created: true}
+			perr := &Error{Op: "provision", Account: upn, Step: "create user", Err: ctx.Err()}
 			p.rollback(ctx, n.spec, got, nil, perr)
 			return directory.User{}, directory.Password{}, false, perr
 		}
@@ -88,15 +103,15 @@ func (p *Provisioner) create(ctx context.Context, n normalized, res *Result) (di
 		return got, directory.Password{}, false, nil
 	case rerr == nil:
 		return fail("create user", fmt.Errorf("%w (employeeType %q): %w", ErrNotManaged, got.EmployeeType, directory.ErrExists))
-	case errors.Is(rerr, directory.ErrNotFound) && !mayHaveApplied(err):
+	case errors.Is(rerr, directory.ErrNotFound) && !uncertain:
 		return fail("create user", err)
 	case errors.Is(rerr, directory.ErrNotFound):
-		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, AccountLeft: true,
-			LeftReason: fmt.Sprintf("the create may have been applied, and the account was still not visible %v later: most likely it was not created, but if it appears it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", waited.Round(time.Millisecond), mark)}
+		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, Outcome: OutcomeMayExist,
+			note: fmt.Sprintf("the create may have been applied, and the account was still not visible %v later: most likely it was not created, but if it appears it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", waited.Round(time.Millisecond), mark)}
 		return directory.User{}, pw, false, e
 	default:
-		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, AccountLeft: true,
-			LeftReason: fmt.Sprintf("the create's outcome is unknown and reading it back failed (%v); if the account exists it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", rerr, mark)}
+		e := &Error{Op: "provision", Account: upn, Step: "create user", Err: err, Outcome: OutcomeMayExist,
+			note: fmt.Sprintf("the create's outcome is unknown and reading it back failed (%v); if the account exists it carries this call's %q marker and the temporary password in the returned Result; re-run Provision to converge it or Deprovision to remove it", rerr, mark)}
 		return directory.User{}, pw, false, e
 	}
 }

@@ -20,6 +20,12 @@ import (
 // marker first. To undo a Provision at once, rely on its rollback (a
 // failed Provision deletes what it created); otherwise Deprovision again
 // later, or Verify that account.exists fails.
+//
+// A read or delete that fails with a transient fault (throttled,
+// unavailable, an answer lost with the connection) is retried like
+// Provision's steps, within [Options.RetryTimeout]; after a failed delete
+// the account is read by object ID first, and a delete whose answer was
+// lost but which was applied counts as done.
 func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 	if errs := acct.validateKey(); len(errs) > 0 {
 		return errors.Join(errs...)
@@ -29,7 +35,7 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 		return &Error{Op: "deprovision", Account: name, Step: step, Err: err}
 	}
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: name, Message: "reading the account and its roles"})
-	snap, err := directory.ReadSnapshot(ctx, p.dir, directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true})
+	snap, err := p.readSnapshot(ctx, p.newRetrier(), directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true}, name)
 	if err != nil {
 		return fail("read account", err)
 	}
@@ -54,9 +60,22 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 		ids[i] = a.ID
 	}
 	p.emit(ctx, Event{Kind: EventDelete, UserPrincipalName: name, Message: fmt.Sprintf("removing %d role assignment(s) and the account", len(ids))})
-	err = directory.DeleteUserAndRoleAssignments(ctx, p.dir, u.ID, ids)
-	if err != nil && !errors.Is(err, directory.ErrNotFound) {
-		return fail("delete account", err)
+	r := p.newRetrier()
+	for {
+		err = directory.DeleteUserAndRoleAssignments(ctx, p.dir, u.ID, ids)
+		if err == nil || errors.Is(err, directory.ErrNotFound) {
+			return nil
+		}
+		if directory.IsTemporary(err) && ctx.Err() == nil {
+			// The answer may have been lost after the delete was
+			// applied: the account was readable a moment ago, so a read
+			// that no longer finds it confirms the delete.
+			if _, rerr := p.dir.User(ctx, u.ID); errors.Is(rerr, directory.ErrNotFound) {
+				return nil
+			}
+		}
+		if err := r.again(ctx, name, "delete account", err); err != nil {
+			return fail("delete account", err)
+		}
 	}
-	return nil
 }

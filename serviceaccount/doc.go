@@ -70,12 +70,16 @@
 // [Options.ReplicationTimeout], the context is cancelled), the account is
 // deleted again, so that no enabled account is left with a password nobody
 // received. The cleanup runs even when the caller's context is done,
-// bounded by [Options.RollbackTimeout]. The returned [*Error] says what
-// happened: RolledBack when the account is gone; RollbackErr and
-// AccountLeft when the cleanup failed and the account is left in place.
-// [Spec.KeepOnFailure] opts out of the rollback (AccountLeft, with the
-// reason). An account that existed before the call is never deleted by a
-// rollback. The rollback lists the new account's role assignments and
+// bounded by [Options.RollbackTimeout]. A transient fault alone never
+// causes a rollback: it is retried (see Retries), and only a permanent
+// fault or a spent [Options.RetryTimeout] ends the call. The returned
+// [*Error]'s [Error.Outcome] says what happened: [OutcomeRolledBack] when
+// the account is gone; [OutcomeRollbackFailed] (with [Error.RollbackErr])
+// when the cleanup failed and the account is left in place.
+// [Spec.KeepOnFailure] opts out of the rollback ([OutcomeKept]). An account
+// that existed before the call is never deleted by a rollback
+// ([OutcomeNotCreated], or [OutcomePartlyConverged] when some of its
+// missing roles were assigned before the failure). The rollback lists the new account's role assignments and
 // removes them all before the account (including one whose answer was
 // lost), since deleting a user who holds an admin role takes more
 // permission than deleting one who does not. A delete answered "not found" (or whose answer was lost) is
@@ -83,8 +87,8 @@
 // moments ago and a replica may not know it yet; while a read still finds
 // it, the delete is sent again.
 //
-// Whenever the error says AccountLeft, Provision also returns the Result as
-// far as it got, with the temporary password if this call set one: an
+// Whenever the outcome leaves the account in place ([Outcome.AccountLeft]),
+// Provision also returns the Result as far as it got, with the temporary password if this call set one: an
 // account left in place is never one whose password nobody received.
 //
 // # Idempotency
@@ -97,12 +101,35 @@
 // [Plan.Unexpected], never removed. A create whose answer was lost (the
 // service applied it but the connection dropped) is recognised as this
 // call's own by the marker's nonce, so it is neither duplicated nor refused
-// as "exists". A directory's reads may lag behind its writes, so when the
-// read-back does not find the account and the create may have been applied
-// (anything but throttling), Provision keeps reading with backoff for up to
-// [Options.ReadBackTimeout] (30 s) before it says the account may still
-// appear (AccountLeft, the marker named in the message). A re-run after a run that failed half way (with
+// as "exists": the lost create is sent again, its retry conflicts, and the
+// account read back carries this call's marker. A directory's reads may lag
+// behind its writes, so when the read-back does not find the account and
+// the create may have been applied (anything but throttling), Provision
+// keeps reading with backoff for up to [Options.ReadBackTimeout] (30 s)
+// before it says the account may still appear ([OutcomeMayExist], the
+// marker named in the message). A role assignment whose answer was lost is
+// sent again too; its retry's conflict (or a 400 that may be one) is
+// checked against the account's assignments, read back, never against the
+// answer's text. A re-run after a run that failed half way (with
 // KeepOnFailure, or a failed rollback) converges the account left behind.
+//
+// # Retries
+//
+// Every step of Provision, Plan and Deprovision (a read, the create, the
+// role assignments, a delete) that fails with a transient fault
+// ([directory.IsTemporary]: throttled, unavailable, a connection lost or
+// reset before the answer, a timeout, a 424 caused by one of those) is
+// sent again, after the larger of the polling interval (250 ms, 1.5 times
+// longer each time, up to 5 s) and the Retry-After the service asked for
+// ([directory.RetryDelay]), while the wait ends within
+// [Options.RetryTimeout] (3 minutes) of the step's first transient failure
+// and ctx is not done. Each retry is an [EventRetry] event and an info log line naming
+// what failed, the attempt and the wait. A permanent fault (denied,
+// invalid, not found once the replication wait is over, a conflict with
+// someone else's account, the context done) is not retried. When a call
+// fails, errors.Is classifies [Error.Err] and [directory.IsTemporary]
+// tells "transient, retry deadline spent" (a later re-run may succeed) from
+// "permanent"; the message says which.
 //
 // # Replication wait
 //

@@ -19,6 +19,9 @@ const (
 	EventRollback        EventKind = "rollback"
 	EventDelete          EventKind = "delete"
 	EventDone            EventKind = "done"
+	// EventRetry: a step failed with a transient fault (throttled,
+	// unavailable, a lost answer) and is sent again after Wait.
+	EventRetry EventKind = "retry"
 )
 
 // Event reports progress. It never carries a secret.
@@ -26,16 +29,23 @@ type Event struct {
 	Kind              EventKind
 	UserPrincipalName string
 	Message           string
-	// Attempt, Elapsed and Wait describe a replication wait.
+	// Attempt, Elapsed and Wait describe a wait (a replication wait, a
+	// read-back, a retry): the attempt that just failed, the time spent so
+	// far and the wait before the next attempt.
 	Attempt int
 	Elapsed time.Duration
 	Wait    time.Duration
+	// Err is the transient failure an EventRetry retries.
+	Err error
 }
 
 func (p *Provisioner) emit(ctx context.Context, e Event) {
 	attrs := []slog.Attr{slog.String("upn", e.UserPrincipalName)}
-	if e.Kind == EventReplicationWait || e.Kind == EventReadBack {
+	if e.Kind == EventReplicationWait || e.Kind == EventReadBack || e.Kind == EventRetry {
 		attrs = append(attrs, slog.Int("attempt", e.Attempt), slog.Duration("elapsed", e.Elapsed), slog.Duration("next", e.Wait))
+	}
+	if e.Err != nil {
+		attrs = append(attrs, slog.String("error", e.Err.Error()))
 	}
 	p.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "serviceaccount: "+string(e.Kind)+": "+e.Message, attrs...)
 	if p.opts.OnEvent != nil {

@@ -219,3 +219,60 @@ func ExampleFieldError() {
 	// true true
 	// true
 }
+
+// A transient fault (here the first role assignment answer is lost) is
+// retried within Options.RetryTimeout: the call succeeds, and each retry is
+// an EventRetry.
+func ExampleProvisioner_Provision_retry() {
+	dir := demoTenant()
+	lost := 1
+	dir.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpCreateRoleAssignments && lost > 0 {
+			lost--
+			return fmt.Errorf("assign roles: connection reset: %w", directory.ErrUnavailable)
+		}
+		return nil
+	})
+	p := serviceaccount.New(dir, &serviceaccount.Options{
+		RetryTimeout: time.Minute,
+		Sleep:        func(context.Context, time.Duration) error { return nil }, // no real waiting here
+		OnEvent: func(e serviceaccount.Event) {
+			if e.Kind == serviceaccount.EventRetry {
+				fmt.Printf("%s (attempt %d, wait %v): %v\n", e.Message, e.Attempt, e.Wait, e.Err)
+			}
+		},
+	})
+	res, err := p.Provision(context.Background(), demoSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(res.Changes), "changes")
+	// Output:
+	// assign role "Exchange Administrator" failed with a transient fault; retrying (attempt 1, wait 250ms): assign roles: connection reset: directory: service unavailable
+	// 3 changes
+}
+
+// The Error's Outcome says what a failed call left in the directory, and
+// directory.IsTemporary whether the fault that ended it was transient.
+func ExampleError() {
+	dir := demoTenant()
+	dir.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpCreateRoleAssignments {
+			return fmt.Errorf("assign roles: %w", directory.ErrPermission)
+		}
+		return nil
+	})
+	p := serviceaccount.New(dir, nil)
+	_, err := p.Provision(context.Background(), demoSpec())
+	var se *serviceaccount.Error
+	if errors.As(err, &se) {
+		fmt.Println(se.Step)
+		fmt.Println(se.Outcome, se.Outcome.AccountLeft(), directory.IsTemporary(err), errors.Is(err, directory.ErrPermission))
+	}
+	fmt.Println(len(dir.Users()), "accounts")
+	// Output:
+	// assign role "Exchange Administrator"
+	// rolled back false false true
+	// 0 accounts
+}

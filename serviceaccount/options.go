@@ -24,6 +24,15 @@ type Options struct {
 	// 1.5 times longer, up to MaxPollInterval. Defaults: 250 ms and 5 s.
 	PollInterval    time.Duration
 	MaxPollInterval time.Duration
+	// RetryTimeout bounds how long a step that failed with a transient
+	// fault (throttled, unavailable, an answer lost with the connection;
+	// see [directory.IsTemporary]) keeps being retried: a read, the
+	// create, the role assignments, a delete. Each retry waits the larger
+	// of the polling interval and the Retry-After the service asked for; a
+	// wait that would end later than RetryTimeout after the step's first
+	// transient failure is not taken, and the call fails with the last
+	// fault. Default: 3 minutes.
+	RetryTimeout time.Duration
 	// RollbackTimeout bounds the cleanup after a failure, which runs even
 	// when the caller's context is done. Default: 2 minutes.
 	RollbackTimeout time.Duration
@@ -33,9 +42,11 @@ type Options struct {
 	// do not show the account yet (a read served by a replica that has not
 	// caught up). If the account appears carrying this call's marker it is
 	// this call's; if it never does, the error says it may still appear
-	// (AccountLeft). The same bound applies when a rollback's delete
-	// answers not found for the account this call created. It runs within
-	// RollbackTimeout, even when ctx is done. Default: 30 seconds.
+	// ([OutcomeMayExist]). That read-back runs within RollbackTimeout,
+	// even when ctx is done. The same bound applies when a rollback's
+	// delete answers not found for the account this call created, and
+	// when a role assignment answered as a conflict does not show yet in
+	// the account's assignments as read (within ctx). Default: 30 seconds.
 	ReadBackTimeout time.Duration
 	// Rand is the source of randomness for passwords and markers.
 	// Default: crypto/rand.Reader.

@@ -17,19 +17,25 @@ import (
 // reads once and writes nothing. Roles the account holds beyond the spec are
 // reported in Result.Unexpected, not removed.
 //
-// The spec is validated before any directory call. If a step fails after
-// this call created the account, the account is deleted again (even if ctx
-// is done) unless spec.KeepOnFailure is set; the returned *Error says
-// whether that rollback succeeded. When the error says the account is left
-// in place ([Error.AccountLeft]), the returned Result is not empty: it
-// holds what was done, and the temporary password if this call set one.
+// The spec is validated before any directory call. A step that fails with a
+// transient fault (throttled, unavailable, an answer lost with the
+// connection) is retried with backoff, honouring Retry-After, within
+// [Options.RetryTimeout] and ctx; a lost create is recognised by reading
+// the account back, a lost role assignment by the conflict its retry
+// meets, checked against the account's assignments. If a step fails for
+// good (a permanent fault, or the retry deadline spent) after this call
+// created the account, the account is deleted again (even if ctx is done)
+// unless spec.KeepOnFailure is set; the returned *Error's Outcome says
+// what was left. When the outcome leaves the account in place
+// ([Outcome.AccountLeft]), the returned Result is not empty: it holds what
+// was done, and the temporary password if this call set one.
 func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) {
 	n, err := spec.validate()
 	if err != nil {
 		return Result{}, err
 	}
 	upn := n.spec.UserPrincipalName
-	st, err := p.read(ctx, "provision", n)
+	st, err := p.read(ctx, p.newRetrier(), "provision", n)
 	if err != nil {
 		return Result{}, err
 	}
@@ -44,7 +50,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	user := st.user
 	if !st.plan.Exists {
 		var pw directory.Password
-		user, pw, res.Created, err = p.create(ctx, n, &res)
+		user, pw, res.Created, err = p.create(ctx, p.newRetrier(), n, &res)
 		if err != nil {
 			if left(err) {
 				res.Password = pw
@@ -63,9 +69,9 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	res.Account.ID = user.ID
 	res.Account.UserPrincipalName = user.UserPrincipalName
 
-	created, err := p.assign(ctx, upn, user.ID, st.missing, &res)
+	created, err := p.assign(ctx, p.newRetrier(), upn, user.ID, st.missing, &res)
 	if err != nil {
-		perr := &Error{Op: "provision", Account: upn, Err: err, Created: res.Created}
+		perr := &Error{Op: "provision", Account: upn, Err: err}
 		var se *stepError
 		if errors.As(err, &se) {
 			perr.Step, perr.Err = se.step, se.err
@@ -73,10 +79,10 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		if res.Created {
 			p.rollback(ctx, n.spec, user, created, perr)
 		} else if len(created) > 0 {
-			perr.AccountLeft = true
-			perr.LeftReason = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
+			perr.Outcome = OutcomePartlyConverged
+			perr.note = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
 		}
-		if perr.AccountLeft {
+		if perr.Outcome.AccountLeft() {
 			return res, perr
 		}
 		return Result{}, perr
@@ -88,7 +94,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 // left reports whether err says the account is (or may be) left in place.
 func left(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.AccountLeft
+	return errors.As(err, &e) && e.Outcome.AccountLeft()
 }
 
 // neverSignedIn reports whether the password is still the one set at
@@ -102,13 +108,16 @@ func assignChange(r roles.Role) Change {
 }
 
 // Plan returns the changes Provision would make, without writing. It costs
-// one read of the directory.
+// one read of the directory (retried like Provision's on a transient
+// fault): over Microsoft Graph one round trip when the backend knows the
+// account's object ID, two in a process that has not seen the account
+// (Graph filters role assignments by principal ID only).
 func (p *Provisioner) Plan(ctx context.Context, spec Spec) (Plan, error) {
 	n, err := spec.validate()
 	if err != nil {
 		return Plan{}, err
 	}
-	st, err := p.read(ctx, "plan", n)
+	st, err := p.read(ctx, p.newRetrier(), "plan", n)
 	if err != nil {
 		return Plan{}, err
 	}

@@ -376,7 +376,7 @@ func TestProvisionRefusesAccountItDidNotCreate(t *testing.T) {
 					t.Errorf("%s: error %q does not name the UPN", name, err)
 				}
 				var se *serviceaccount.Error
-				if !errors.As(err, &se) || se.Step != "check ownership" || se.Created {
+				if !errors.As(err, &se) || se.Step != "check ownership" || se.Outcome != serviceaccount.OutcomeNotCreated {
 					t.Errorf("%s: error %#v; want *Error at step check ownership, not created", name, se)
 				}
 			}
@@ -483,8 +483,10 @@ func TestProvisionLostCreateAnswer(t *testing.T) {
 			creates++
 		}
 	}
-	if creates != 1 {
-		t.Errorf("CreateUser called %d times, want 1", creates)
+	// The lost create is sent again; the retry conflicts with the account
+	// the first one made, which the read-back recognises by its marker.
+	if creates != 2 {
+		t.Errorf("CreateUser called %d times, want 2 (the lost create and its conflicting retry)", creates)
 	}
 	if diff := cmp.Diff(atTenant(teamsAdminID, exchangeAdminID), heldRoles(t, fake, firstUserID)); diff != "" {
 		t.Errorf("roles (-want +got):\n%s", diff)
@@ -503,14 +505,16 @@ func TestProvisionCreateFailedBeforeWrite(t *testing.T) {
 	if !errors.Is(err, directory.ErrUnavailable) {
 		t.Fatalf("Provision = %v, want ErrUnavailable", err)
 	}
-	// The SDK cannot tell a create that was not applied from one whose
-	// account reads do not show yet: after reading back for
-	// ReadBackTimeout it says the account may appear, and returns the
-	// password it would carry.
+	// Every attempt fails before the write: the create is retried until
+	// RetryTimeout is spent. The SDK cannot tell a create that was not
+	// applied from one whose account reads do not show yet: after reading
+	// back for ReadBackTimeout it says the account may appear, and returns
+	// the password it would carry.
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || se.Step != "create user" || se.Created || !se.AccountLeft ||
-		!strings.Contains(se.LeftReason, "most likely it was not created") {
-		t.Errorf("error = %#v; want step create user, not created, left (may appear)", se)
+	if !errors.As(err, &se) || se.Step != "create user" || se.Outcome != serviceaccount.OutcomeMayExist ||
+		!strings.Contains(err.Error(), "most likely it was not created") || !directory.IsTemporary(err) ||
+		!strings.Contains(err.Error(), "transient fault") {
+		t.Errorf("error = %v; want step create user, a transient fault, may exist", err)
 	}
 	if res.Password.IsZero() || res.Created {
 		t.Errorf("Result = %+v; want the password the account would carry, Created false", res)
@@ -519,8 +523,8 @@ func TestProvisionCreateFailedBeforeWrite(t *testing.T) {
 	for _, d := range clk.Slept() {
 		slept += d
 	}
-	if slept < 20*time.Second || slept > 30*time.Second {
-		t.Errorf("read back for %v, want about ReadBackTimeout (30 s)", slept)
+	if slept < 3*time.Minute+20*time.Second || slept > 3*time.Minute+30*time.Second {
+		t.Errorf("retried and read back for %v, want about RetryTimeout + ReadBackTimeout (3m30s)", slept)
 	}
 	if userExists(t, fake, testUPN) {
 		t.Error("a user exists")
@@ -597,7 +601,7 @@ func TestProvisionLostCreateAnswerCancelled(t *testing.T) {
 		t.Fatalf("Provision = %v, want context.Canceled", err)
 	}
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || !se.Created || !se.RolledBack || se.AccountLeft {
+	if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeRolledBack {
 		t.Errorf("error = %#v; want created and rolled back", se)
 	}
 	if userExists(t, fake, testUPN) {
@@ -632,7 +636,7 @@ func TestProvisionCreateRefused(t *testing.T) {
 				t.Fatalf("Provision = %v, want %v", err, sentinel)
 			}
 			var se *serviceaccount.Error
-			if !errors.As(err, &se) || se.Step != "create user" || se.Created || se.RolledBack {
+			if !errors.As(err, &se) || se.Step != "create user" || se.Outcome != serviceaccount.OutcomeNotCreated {
 				t.Errorf("error = %#v", se)
 			}
 			if !strings.Contains(err.Error(), `provision "`+testUPN+`": create user`) {

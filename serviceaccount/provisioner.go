@@ -37,6 +37,9 @@ func New(dir directory.Directory, opts *Options) *Provisioner {
 	if o.MaxPollInterval < o.PollInterval {
 		o.MaxPollInterval = o.PollInterval
 	}
+	if o.RetryTimeout <= 0 {
+		o.RetryTimeout = 3 * time.Minute
+	}
 	if o.RollbackTimeout <= 0 {
 		o.RollbackTimeout = 2 * time.Minute
 	}

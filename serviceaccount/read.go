@@ -20,10 +20,11 @@ type state struct {
 
 // read takes the one snapshot Provision and Plan need (user, its role
 // assignments, the tenant's domains) and derives the plan from it.
-func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state, error) {
+// Transient failures are retried ([retrier]).
+func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normalized) (state, error) {
 	upn := n.spec.UserPrincipalName
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
-	snap, err := directory.ReadSnapshot(ctx, p.dir, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true})
+	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true}, upn)
 	if err != nil {
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
 	}
@@ -107,4 +108,36 @@ func (p *Provisioner) read(ctx context.Context, op string, n normalized) (state,
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
 	return state{user: u, plan: pl, missing: missing}, nil
+}
+
+// readSnapshot reads what req asks for, again while a part that matters
+// failed with a transient fault: the read itself, the user, and then its
+// role assignments (when the user exists) or the tenant's domains (when it
+// does not).
+func (p *Provisioner) readSnapshot(ctx context.Context, r *retrier, req directory.SnapshotRequest, name string) (directory.Snapshot, error) {
+	for {
+		snap, err := directory.ReadSnapshot(ctx, p.dir, req)
+		fault := err
+		if err == nil {
+			switch {
+			case snap.UserErr == nil && req.RoleAssignments:
+				fault = snap.RoleAssignmentsErr
+			case snap.UserErr == nil:
+			case errors.Is(snap.UserErr, directory.ErrNotFound) && req.Domains:
+				fault = snap.DomainsErr
+			default:
+				fault = snap.UserErr
+			}
+			if !directory.IsTemporary(fault) {
+				return snap, nil
+			}
+		}
+		if rerr := r.again(ctx, name, "read account", fault); rerr != nil {
+			if err == nil && rerr == fault {
+				// Retries spent on a part: the caller reports it.
+				return snap, nil
+			}
+			return snap, rerr
+		}
+	}
 }

@@ -60,7 +60,7 @@ func TestProvisionLostCreateAnswerReadLagBeyondTimeout(t *testing.T) {
 	fake := directorytest.New(&directorytest.Options{Now: clk.Now, ReadLag: time.Hour})
 	res, err := newProvisioner(lostAnswerDir{Fake: fake, apply: true}, clk, nil).Provision(context.Background(), validSpec())
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || !se.AccountLeft || !strings.Contains(err.Error(), "left in place") {
+	if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeMayExist || !strings.Contains(err.Error(), "left in place") {
 		t.Fatalf("Provision = %v; want an *Error saying the account may be left in place", err)
 	}
 	if res.Password.IsZero() {
@@ -103,8 +103,8 @@ func TestRollbackDoesNotTrustADeleteNotFound(t *testing.T) {
 	if n := len(fake.Users()); n != 0 {
 		t.Errorf("%d users left after the rollback; want 0 (error: %v)", n, err)
 	}
-	if !se.RolledBack || se.AccountLeft {
-		t.Errorf("RolledBack=%v AccountLeft=%v; want rolled back, not left", se.RolledBack, se.AccountLeft)
+	if se.Outcome != serviceaccount.OutcomeRolledBack {
+		t.Errorf("Outcome=%v; want rolled back", se.Outcome)
 	}
 }
 
@@ -128,8 +128,8 @@ func TestRollbackDeleteNotFoundWhileTheAccountExists(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Fatalf("Provision = %v, want *serviceaccount.Error", err)
 	}
-	if se.RolledBack || !se.AccountLeft || se.RollbackErr == nil {
-		t.Errorf("RolledBack=%v AccountLeft=%v RollbackErr=%v; want not rolled back, left, with the delete's error", se.RolledBack, se.AccountLeft, se.RollbackErr)
+	if se.Outcome != serviceaccount.OutcomeRollbackFailed || !se.Outcome.AccountLeft() || se.RollbackErr == nil {
+		t.Errorf("Outcome=%v RollbackErr=%v; want rollback failed, left, with the delete's error", se.Outcome, se.RollbackErr)
 	}
 	fake.SetFault(nil)
 	if n := len(fake.Users()); n != 1 {
@@ -144,8 +144,8 @@ func TestKeepOnFailureReturnsThePassword(t *testing.T) {
 	spec.KeepOnFailure = true
 	res, err := newProvisioner(fake, clk, nil).Provision(context.Background(), spec)
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || !se.AccountLeft {
-		t.Fatalf("Provision = %v; want an *Error with AccountLeft", err)
+	if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeKept {
+		t.Fatalf("Provision = %v; want an *Error with OutcomeKept", err)
 	}
 	if res.Password.IsZero() || !res.Created || res.Account.ID == "" {
 		t.Errorf("Result: password set=%v Created=%v ID=%q; want the kept account's password and ID", !res.Password.IsZero(), res.Created, res.Account.ID)
@@ -188,7 +188,7 @@ func TestRollbackRemovesRolesWhoseAnswerWasLost(t *testing.T) {
 	dir := &lostAssignmentAnswer{Fake: fake}
 	_, err := newProvisioner(dir, clk, nil).Provision(context.Background(), validSpec())
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || !se.RolledBack {
+	if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeRolledBack {
 		t.Fatalf("Provision = %v; want a rolled-back *Error", err)
 	}
 	if len(dir.deleted) != 2 {

@@ -13,10 +13,9 @@ import (
 // rollback deletes an account this call created, even if ctx is done,
 // and records the outcome in perr.
 func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User, created []directory.RoleAssignment, perr *Error) {
-	perr.Created = true
 	if spec.KeepOnFailure {
-		perr.AccountLeft = true
-		perr.LeftReason = fmt.Sprintf("Spec.KeepOnFailure is set; the account %s (%s) exists, with the temporary password in the returned Result", u.UserPrincipalName, u.ID)
+		perr.Outcome = OutcomeKept
+		perr.note = fmt.Sprintf("Spec.KeepOnFailure is set; the account %s (%s) exists, with the temporary password in the returned Result", u.UserPrincipalName, u.ID)
 		return
 	}
 	p.emit(ctx, Event{Kind: EventRollback, UserPrincipalName: u.UserPrincipalName, Message: "deleting the account this call created"})
@@ -27,11 +26,10 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 		ids[i] = a.ID
 	}
 	if err := p.deleteCreated(ctx, rctx, u, ids); err != nil {
-		perr.RollbackErr = err
-		perr.AccountLeft = true
+		perr.Outcome, perr.RollbackErr = OutcomeRollbackFailed, err
 		return
 	}
-	perr.RolledBack = true
+	perr.Outcome = OutcomeRolledBack
 }
 
 // deleteCreated deletes the account this call created, with the role
@@ -72,7 +70,7 @@ func (p *Provisioner) deleteCreated(ctx, rctx context.Context, u directory.User,
 			return nil
 		}
 		p.emit(ctx, b.event(EventRollback, u.UserPrincipalName, fmt.Sprintf("the delete answered %v; checking the account is gone", err)))
-		if serr := b.sleep(rctx); serr != nil {
+		if serr := b.sleepFor(rctx, max(b.next, directory.RetryDelay(err))); serr != nil {
 			return fmt.Errorf("%w (gave up confirming the delete: %v)", err, serr)
 		}
 		if rerr == nil {

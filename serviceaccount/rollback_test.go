@@ -36,8 +36,7 @@ var assignOps = []directorytest.Op{directorytest.OpCreateRoleAssignments, direct
 // compare.
 type errorState struct {
 	Step                                  string
-	Created, RolledBack, AccountLeft      bool
-	RollbackFailed                        bool
+	Outcome                               serviceaccount.Outcome
 	MessageSays                           string
 	AccountExists, AssignmentsOfUserExist bool
 }
@@ -56,14 +55,14 @@ func TestProvisionRollback(t *testing.T) {
 			name:   "assignment denied, rolled back",
 			fault:  failOps(directory.ErrPermission, assignOps...),
 			wantIs: directory.ErrPermission,
-			want:   errorState{Step: `assign role "Exchange Administrator"`, Created: true, RolledBack: true, MessageSays: "rolled back"},
+			want:   errorState{Step: `assign role "Exchange Administrator"`, Outcome: serviceaccount.OutcomeRolledBack, MessageSays: "rolled back"},
 		},
 		{
 			name:       "assignment denied, rolled back (one call per primitive)",
 			primitives: true,
 			fault:      failOps(directory.ErrPermission, assignOps...),
 			wantIs:     directory.ErrPermission,
-			want:       errorState{Step: `assign role "Exchange Administrator"`, Created: true, RolledBack: true, MessageSays: "rolled back"},
+			want:       errorState{Step: `assign role "Exchange Administrator"`, Outcome: serviceaccount.OutcomeRolledBack, MessageSays: "rolled back"},
 		},
 		{
 			name:       "second assignment throttled after the first succeeded",
@@ -75,21 +74,21 @@ func TestProvisionRollback(t *testing.T) {
 				return nil
 			},
 			wantIs: directory.ErrThrottled,
-			want:   errorState{Step: `assign role "Teams Administrator"`, Created: true, RolledBack: true, MessageSays: "rolled back"},
+			want:   errorState{Step: `assign role "Teams Administrator"`, Outcome: serviceaccount.OutcomeRolledBack, MessageSays: "rolled back"},
 		},
 		{
 			name:   "KeepOnFailure leaves the account",
 			keep:   true,
 			fault:  failOps(directory.ErrPermission, assignOps...),
 			wantIs: directory.ErrPermission,
-			want: errorState{Step: `assign role "Exchange Administrator"`, Created: true, AccountLeft: true,
+			want: errorState{Step: `assign role "Exchange Administrator"`, Outcome: serviceaccount.OutcomeKept,
 				MessageSays: "the account is left in place: Spec.KeepOnFailure is set", AccountExists: true},
 		},
 		{
 			name:   "rollback fails",
 			fault:  failOps(directory.ErrPermission, append(assignOps, deleteOps...)...),
 			wantIs: directory.ErrPermission,
-			want: errorState{Step: `assign role "Exchange Administrator"`, Created: true, AccountLeft: true, RollbackFailed: true,
+			want: errorState{Step: `assign role "Exchange Administrator"`, Outcome: serviceaccount.OutcomeRollbackFailed,
 				MessageSays: "rollback failed, the account is left in place", AccountExists: true},
 		},
 		{
@@ -97,7 +96,7 @@ func TestProvisionRollback(t *testing.T) {
 			primitives: true,
 			fault:      failOps(directory.ErrUnavailable, append(assignOps, deleteOps...)...),
 			wantIs:     directory.ErrUnavailable,
-			want: errorState{Step: `assign role "Exchange Administrator"`, Created: true, AccountLeft: true, RollbackFailed: true,
+			want: errorState{Step: `assign role "Exchange Administrator"`, Outcome: serviceaccount.OutcomeRollbackFailed,
 				MessageSays: "rollback failed, the account is left in place", AccountExists: true},
 		},
 	} {
@@ -123,8 +122,7 @@ func TestProvisionRollback(t *testing.T) {
 			}
 			fake.SetFault(nil)
 			got := errorState{
-				Step: se.Step, Created: se.Created, RolledBack: se.RolledBack, AccountLeft: se.AccountLeft,
-				RollbackFailed: se.RollbackErr != nil, MessageSays: tc.want.MessageSays,
+				Step: se.Step, Outcome: se.Outcome, MessageSays: tc.want.MessageSays,
 				AccountExists:          userExists(t, fake, testUPN),
 				AssignmentsOfUserExist: len(heldRoles(t, fake, firstUserID)) > 0,
 			}
@@ -141,13 +139,16 @@ func TestProvisionRollback(t *testing.T) {
 			if se.Op != "provision" || se.Account != testUPN {
 				t.Errorf("Op, Account = %q, %q", se.Op, se.Account)
 			}
-			if tc.want.RollbackFailed && !errors.Is(se.RollbackErr, tc.wantIs) {
+			if (se.Outcome == serviceaccount.OutcomeRollbackFailed) != (se.RollbackErr != nil) {
+				t.Errorf("Outcome %v with RollbackErr %v", se.Outcome, se.RollbackErr)
+			}
+			if tc.want.Outcome == serviceaccount.OutcomeRollbackFailed && !errors.Is(se.RollbackErr, tc.wantIs) {
 				t.Errorf("RollbackErr = %v, want it classified %v", se.RollbackErr, tc.wantIs)
 			}
-			if tc.want.AccountLeft && !strings.Contains(msg, "left in place") {
+			if tc.want.Outcome.AccountLeft() && !strings.Contains(msg, "left in place") {
 				t.Errorf("error %q does not say the account is left in place", msg)
 			}
-			if !tc.want.AccountLeft && strings.Contains(msg, "left in place") {
+			if !tc.want.Outcome.AccountLeft() && strings.Contains(msg, "left in place") {
 				t.Errorf("error %q says the account is left, but it is gone", msg)
 			}
 
@@ -178,7 +179,7 @@ func TestProvisionFailureKeepsExistingAccount(t *testing.T) {
 		t.Fatalf("Provision = %v, want ErrPermission", err)
 	}
 	var se *serviceaccount.Error
-	if !errors.As(err, &se) || se.Created || se.RolledBack || se.RollbackErr != nil {
+	if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeNotCreated || se.RollbackErr != nil {
 		t.Errorf("error = %#v; want not created, no rollback", se)
 	}
 	if strings.Contains(err.Error(), "rolled back") {
@@ -221,8 +222,8 @@ func TestProvisionPartialFailureOnExistingAccount(t *testing.T) {
 	if !errors.As(err, &se) || !errors.Is(err, directory.ErrPermission) {
 		t.Fatalf("Provision = %v, want a *serviceaccount.Error classified ErrPermission", err)
 	}
-	if se.Created || se.RolledBack || !se.AccountLeft || se.Step != `assign role "Teams Administrator"` {
-		t.Errorf("Created=%v RolledBack=%v AccountLeft=%v Step=%q", se.Created, se.RolledBack, se.AccountLeft, se.Step)
+	if se.Outcome != serviceaccount.OutcomePartlyConverged || se.Step != `assign role "Teams Administrator"` {
+		t.Errorf("Outcome=%v Step=%q; want partly converged", se.Outcome, se.Step)
 	}
 	if want := "the account is left in place: it existed before this call; 1 of its missing roles were assigned"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
@@ -263,8 +264,12 @@ func TestProvisionCancelledDuringReplicationWait(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a *serviceaccount.Error", err)
 			}
-			if se.Step != "wait for replication" || !se.Created || se.RolledBack == keep || se.AccountLeft != keep {
-				t.Errorf("Step=%q Created=%v RolledBack=%v AccountLeft=%v", se.Step, se.Created, se.RolledBack, se.AccountLeft)
+			want := serviceaccount.OutcomeRolledBack
+			if keep {
+				want = serviceaccount.OutcomeKept
+			}
+			if se.Step != "wait for replication" || se.Outcome != want {
+				t.Errorf("Step=%q Outcome=%v; want %v", se.Step, se.Outcome, want)
 			}
 			if got := userExists(t, fake, testUPN); got != keep {
 				t.Errorf("account exists = %v, want %v", got, keep)
@@ -417,7 +422,7 @@ func TestProvisionReplicationTimeout(t *testing.T) {
 				}
 			}
 			var se *serviceaccount.Error
-			if !errors.As(err, &se) || !se.RolledBack || !se.Created {
+			if !errors.As(err, &se) || se.Outcome != serviceaccount.OutcomeRolledBack {
 				t.Errorf("error = %#v; want created and rolled back", se)
 			}
 			if userExists(t, fake, testUPN) {

@@ -92,7 +92,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	fake.SetFault(failOps(directory.ErrPermission, assignOps...))
 	_, errC := p.Provision(ctx, spec("svc-c@contoso.onmicrosoft.com"))
 	var seC *serviceaccount.Error
-	if !errors.As(errC, &seC) || !seC.RolledBack {
+	if !errors.As(errC, &seC) || seC.Outcome != serviceaccount.OutcomeRolledBack {
 		t.Fatalf("Provision c = %v, want rolled back", errC)
 	}
 	record(errC, seC, *seC)

@@ -34,7 +34,10 @@ import (
 //     which is refused without sending it a token: [directory.ErrInvalid]
 //
 // A request that failed because its context was done matches no sentinel;
-// it wraps the context's error instead.
+// it wraps the context's error instead. So [directory.IsTemporary] holds for
+// a 429, a 5xx, a lost or reset connection, a timeout, an unreadable answer,
+// and a $batch item answered 424 because of one of those (it takes its
+// dependency's class), and for nothing else.
 //
 // Creating a role assignment that exists answers 400 Request_BadRequest with
 // the message "A conflicting object with one or more of the specified
@@ -153,6 +156,21 @@ func (e *Error) Requirement() directory.Requirement {
 		return r
 	}
 	return directory.Requirement{}
+}
+
+// RetryDelay returns the wait the service asked for before the request is
+// sent again: RetryAfter, or, for a $batch item not run (424) because one
+// it depended on failed, that one's. [directory.RetryDelay] finds it in an
+// error chain, so that a caller retrying a throttled request (package
+// serviceaccount) honours Retry-After without importing this package.
+func (e *Error) RetryDelay() time.Duration {
+	if e.RetryAfter > 0 {
+		return e.RetryAfter
+	}
+	if e.StatusCode == http.StatusFailedDependency && e.Err != nil {
+		return directory.RetryDelay(e.Err)
+	}
+	return 0
 }
 
 // Unwrap returns Err.
