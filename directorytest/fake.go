@@ -34,7 +34,13 @@ type Options struct {
 	// does. Its userPrincipalName is taken at once: a second create
 	// conflicts (ErrExists), and it can be deleted by object ID.
 	ReadLag time.Duration
+	// TenantID is the tenant's ID, which a view signed in as one of its
+	// users reports ([Fake.SignedInAs]). Default: DefaultTenantID.
+	TenantID string
 }
+
+// DefaultTenantID is the tenant ID unless [Options.TenantID] says otherwise.
+const DefaultTenantID = "0a7e57ed-0000-4000-8000-00000000c0de"
 
 // Op names a Fake operation, for [Fake.SetFault] and [Fake.Calls].
 type Op string
@@ -101,12 +107,17 @@ type Fake struct {
 	seq         int
 	fault       FaultFunc
 	calls       []Call
+	tenantID    string
 }
 
 type fakeUser struct {
 	user     directory.User
 	password string
-	methods  []directory.AuthenticationMethod
+	// mustChange: the next sign-in must replace the password first
+	// (NewUser.ForceChangePasswordNextSignIn), so no token is issued
+	// before it.
+	mustChange bool
+	methods    []directory.AuthenticationMethod
 	// visibleAt is when reads start to see the user (Options.ReadLag).
 	visibleAt time.Time
 }
@@ -131,6 +142,10 @@ func New(opts *Options) *Fake {
 		users:       map[string]*fakeUser{},
 		upns:        map[string]string{},
 		assignments: map[string]directory.RoleAssignment{},
+		tenantID:    opts.TenantID,
+	}
+	if f.tenantID == "" {
+		f.tenantID = DefaultTenantID
 	}
 	if f.now == nil {
 		f.now = time.Now
@@ -293,8 +308,9 @@ func (f *Fake) CreateUser(ctx context.Context, nu directory.NewUser) (directory.
 			CreatedDateTime:            now,
 			LastPasswordChangeDateTime: now,
 		},
-		password:  nu.Password.Reveal(),
-		visibleAt: f.now().Add(f.readLag),
+		password:   nu.Password.Reveal(),
+		mustChange: nu.ForceChangePasswordNextSignIn,
+		visibleAt:  f.now().Add(f.readLag),
 	}
 	u.methods = []directory.AuthenticationMethod{{ID: passwordMethodID, Type: directory.MethodPassword}}
 	f.users[u.user.ID] = u
@@ -581,6 +597,7 @@ func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
 		return invalid("sign in %q: the new password must differ from the old one", userID)
 	}
 	u.password = newPassword
+	u.mustChange = false
 	u.user.LastPasswordChangeDateTime = f.timestamp()
 	if min := u.user.CreatedDateTime.Add(time.Minute); u.user.LastPasswordChangeDateTime.Before(min) {
 		// Keep "changed after creation" observable on a clock that has

@@ -67,6 +67,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"DeleteUserAndRoleAssignments", s.testDeleteUserAndRoleAssignments},
 		{"ConcurrentCreates", s.testConcurrentCreates},
 		{"CanceledContext", s.testCanceledContext},
+		{"Self", s.testSelf},
 	} {
 		t.Run(tc.name, tc.fn)
 	}

@@ -1,0 +1,244 @@
+package directorytest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// SelfSignIn is implemented by a directory under test that can open a view
+// of its tenant signed in as one of its users with a delegated token,
+// granted the rules of opts (nil: the defaults of [SignInOptions]). The
+// view must implement [directory.SelfReader]. [TestDirectory] runs the
+// self-path subtests for a [*Fake] and for every directory that implements
+// this interface; the Graph backend's tests implement it over
+// graphtest.Server.UserToken.
+type SelfSignIn interface {
+	SignInAs(ctx context.Context, upn string, opts *SignInOptions) (directory.Directory, error)
+}
+
+// Role template IDs the self-path subtests assign.
+const directoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+
+func selfSignIn(dir directory.Directory) (SelfSignIn, bool) {
+	switch d := dir.(type) {
+	case *Fake:
+		return fakeSignIn{d}, true
+	case SelfSignIn:
+		return d, true
+	}
+	return nil, false
+}
+
+type fakeSignIn struct{ f *Fake }
+
+func (s fakeSignIn) SignInAs(_ context.Context, upn string, opts *SignInOptions) (directory.Directory, error) {
+	return s.f.SignedInAs(upn, opts)
+}
+
+// testSelf runs the self-path subtests when the backend can sign in as a
+// user, and checks that the backend itself (an application credential)
+// refuses to answer for a signed-in principal.
+func (s suite) testSelf(t *testing.T) {
+	e := s.env(t)
+	if _, err := directory.ReadSelf(context.Background(), e.dir); !errors.Is(err, directory.ErrInvalid) {
+		t.Errorf("ReadSelf on the backend's own (application) credential = %v: want ErrInvalid", err)
+	}
+	if _, ok := selfSignIn(e.dir); !ok {
+		t.Skipf("%T cannot sign in as a user", e.dir)
+	}
+	for _, tc := range []struct {
+		name string
+		fn   func(*testing.T)
+	}{
+		{"UserAndMethods", s.testSelfUserAndMethods},
+		{"RoleListDeniedFallsBack", s.testSelfFallback},
+		{"RoleListAllowedToMembers", s.testSelfMembersList},
+		{"RoleListAllowedToReaderRole", s.testSelfReaderRole},
+		{"ScopedMembershipsWithDirectoryReadAll", s.testSelfScoped},
+		{"LimitedRoleObjects", s.testSelfLimited},
+		{"MethodsNotGranted", s.testSelfMethodsNotGranted},
+		{"OtherUsersDenied", s.testSelfOthersDenied},
+		{"CanceledContext", s.testSelfCanceled},
+	} {
+		t.Run(tc.name, tc.fn)
+	}
+}
+
+// signedIn creates a user who can sign in (no forced password change) and
+// returns it with the view signed in as it.
+func (s suite) signedIn(t *testing.T, e env, opts *SignInOptions, roleIDs ...string) (directory.User, directory.Directory) {
+	t.Helper()
+	nu := newUser(e.upn("svc-self"))
+	nu.ForceChangePasswordNextSignIn = false
+	u, err := e.dir.CreateUser(context.Background(), nu)
+	if err != nil {
+		t.Fatalf("CreateUser(%q): %v", nu.UserPrincipalName, err)
+	}
+	t.Cleanup(func() { _ = e.dir.DeleteUser(context.Background(), u.ID) })
+	for _, id := range roleIDs {
+		e.assign(t, u.ID, id)
+	}
+	si, _ := selfSignIn(e.dir)
+	view, err := si.SignInAs(context.Background(), u.UserPrincipalName, opts)
+	if err != nil {
+		t.Fatalf("SignInAs(%q): %v", u.UserPrincipalName, err)
+	}
+	return u, view
+}
+
+func readSelf(t *testing.T, view directory.Directory) directory.Self {
+	t.Helper()
+	self, err := directory.ReadSelf(context.Background(), view)
+	if err != nil {
+		t.Fatalf("ReadSelf: %v", err)
+	}
+	return self
+}
+
+func (s suite) testSelfUserAndMethods(t *testing.T) {
+	e := s.env(t)
+	u, view := s.signedIn(t, e, nil)
+	self := readSelf(t, view)
+	if diff := cmp.Diff(u, self.User, cmpopts.EquateApproxTime(0)); diff != "" {
+		t.Errorf("ReadSelf.User mismatch (-created +read):\n%s", diff)
+	}
+	if self.TenantID == "" || self.TenantIDSource != directory.TenantFromToken && self.TenantIDSource != directory.TenantFromDirectory {
+		t.Errorf("ReadSelf tenant = %q from %q: want an ID and its source", self.TenantID, self.TenantIDSource)
+	}
+	want, err := e.dir.AuthenticationMethods(context.Background(), u.ID)
+	if err != nil {
+		t.Fatalf("AuthenticationMethods: %v", err)
+	}
+	if self.AuthenticationMethodsErr != nil {
+		t.Fatalf("ReadSelf.AuthenticationMethodsErr = %v", self.AuthenticationMethodsErr)
+	}
+	if diff := cmp.Diff(want, self.AuthenticationMethods); diff != "" {
+		t.Errorf("ReadSelf.AuthenticationMethods mismatch (-admin view +self):\n%s", diff)
+	}
+	// The view reads the signed-in user by key, too.
+	got, err := view.User(context.Background(), u.UserPrincipalName)
+	if err != nil || got.ID != u.ID {
+		t.Errorf("view.User(own UPN) = %q, %v: want %q", got.ID, err, u.ID)
+	}
+}
+
+func (s suite) testSelfFallback(t *testing.T) {
+	e := s.env(t)
+	u, view := s.signedIn(t, e, nil, teamsAdministrator)
+	self := readSelf(t, view)
+	wantErr(t, "ReadSelf.RoleAssignmentsErr (no reader role)", self.RoleAssignmentsErr, directory.ErrPermission, u.ID)
+	if self.RoleMembershipsErr != nil {
+		t.Fatalf("ReadSelf.RoleMembershipsErr = %v: the fallback needs User.Read only", self.RoleMembershipsErr)
+	}
+	if len(self.RoleMemberships) != 1 || self.RoleMemberships[0].RoleTemplateID != teamsAdministrator ||
+		self.RoleMemberships[0].DirectoryScopeID != directory.TenantScope || self.RoleMemberships[0].RoleID == "" {
+		t.Errorf("ReadSelf.RoleMemberships = %+v: want Teams Administrator at / with its role object ID", self.RoleMemberships)
+	}
+	// Administrative-unit-scoped memberships need Directory.Read.All,
+	// which the default scopes lack.
+	if !errors.Is(self.ScopedRoleMembershipsErr, directory.ErrPermission) {
+		t.Errorf("ReadSelf.ScopedRoleMembershipsErr = %v: want ErrPermission without Directory.Read.All", self.ScopedRoleMembershipsErr)
+	}
+}
+
+func (s suite) testSelfMembersList(t *testing.T) {
+	e := s.env(t)
+	u, view := s.signedIn(t, e, &SignInOptions{MembersListOwnRoleAssignments: true}, teamsAdministrator)
+	self := readSelf(t, view)
+	want, _ := e.dir.RoleAssignments(context.Background(), u.ID)
+	if self.RoleAssignmentsErr != nil {
+		t.Fatalf("ReadSelf.RoleAssignmentsErr = %v", self.RoleAssignmentsErr)
+	}
+	if diff := cmp.Diff(want, self.RoleAssignments); diff != "" {
+		t.Errorf("ReadSelf.RoleAssignments mismatch (-admin view +self):\n%s", diff)
+	}
+	if self.RoleMemberships != nil || self.RoleMembershipsErr != nil || self.ScopedRoleMemberships != nil || self.ScopedRoleMembershipsErr != nil {
+		t.Errorf("ReadSelf read the fallback although the list was allowed: %+v", self)
+	}
+	// The reading that lets members list their own does not extend to
+	// other principals.
+	other := e.create(t, e.upn("svc-other"))
+	_, err := view.RoleAssignments(context.Background(), other.ID)
+	wantErr(t, "view.RoleAssignments(another user)", err, directory.ErrPermission, other.ID)
+}
+
+func (s suite) testSelfReaderRole(t *testing.T) {
+	e := s.env(t)
+	_, view := s.signedIn(t, e, nil, teamsAdministrator, directoryReaders)
+	self := readSelf(t, view)
+	if self.RoleAssignmentsErr != nil || len(self.RoleAssignments) != 2 {
+		t.Errorf("ReadSelf with Directory Readers: role assignments %v, %v: want both listed", self.RoleAssignments, self.RoleAssignmentsErr)
+	}
+}
+
+func (s suite) testSelfScoped(t *testing.T) {
+	e := s.env(t)
+	u, view := s.signedIn(t, e, &SignInOptions{Scopes: append([]string{ScopeDirectoryReadAll}, DefaultScopes...)}, teamsAdministrator)
+	const scope = "/administrativeUnits/0a0a0a0a-0000-4000-8000-000000000001"
+	if _, err := e.dir.CreateRoleAssignment(context.Background(), directory.RoleAssignment{
+		PrincipalID: u.ID, RoleDefinitionID: exchangeAdministrator, DirectoryScopeID: scope,
+	}); err != nil {
+		t.Fatalf("CreateRoleAssignment(at %s): %v", scope, err)
+	}
+	self := readSelf(t, view)
+	if self.ScopedRoleMembershipsErr != nil {
+		t.Fatalf("ReadSelf.ScopedRoleMembershipsErr = %v", self.ScopedRoleMembershipsErr)
+	}
+	if len(self.ScopedRoleMemberships) != 1 || self.ScopedRoleMemberships[0].DirectoryScopeID != scope || self.ScopedRoleMemberships[0].RoleID == "" {
+		t.Errorf("ReadSelf.ScopedRoleMemberships = %+v: want one at %s naming its role object", self.ScopedRoleMemberships, scope)
+	}
+	if len(self.RoleMemberships) != 1 || self.RoleMemberships[0].RoleTemplateID != teamsAdministrator {
+		t.Errorf("ReadSelf.RoleMemberships = %+v: want only the tenant-wide Teams Administrator", self.RoleMemberships)
+	}
+}
+
+func (s suite) testSelfLimited(t *testing.T) {
+	e := s.env(t)
+	_, view := s.signedIn(t, e, &SignInOptions{LimitedRoleObjects: true}, teamsAdministrator)
+	self := readSelf(t, view)
+	if len(self.RoleMemberships) != 1 || self.RoleMemberships[0].RoleTemplateID != "" || self.RoleMemberships[0].RoleID == "" {
+		t.Errorf("ReadSelf.RoleMemberships with limited role objects = %+v: want one role object ID without a template ID", self.RoleMemberships)
+	}
+}
+
+func (s suite) testSelfMethodsNotGranted(t *testing.T) {
+	e := s.env(t)
+	u, view := s.signedIn(t, e, &SignInOptions{Scopes: []string{ScopeUserRead}})
+	self := readSelf(t, view)
+	wantErr(t, "ReadSelf.AuthenticationMethodsErr without UserAuthenticationMethod.Read", self.AuthenticationMethodsErr, directory.ErrPermission, u.ID)
+	wantErr(t, "ReadSelf.RoleAssignmentsErr without RoleManagement.Read.Directory", self.RoleAssignmentsErr, directory.ErrPermission, u.ID)
+	if self.RoleMembershipsErr != nil || len(self.RoleMemberships) != 0 {
+		t.Errorf("ReadSelf fallback with User.Read only = %+v, %v: want an empty list", self.RoleMemberships, self.RoleMembershipsErr)
+	}
+}
+
+func (s suite) testSelfOthersDenied(t *testing.T) {
+	e := s.env(t)
+	_, view := s.signedIn(t, e, nil)
+	other := e.create(t, e.upn("svc-someone"))
+	_, err := view.User(context.Background(), other.ID)
+	wantErr(t, "view.User(another user)", err, directory.ErrPermission, other.ID)
+	_, err = view.AuthenticationMethods(context.Background(), other.ID)
+	wantErr(t, "view.AuthenticationMethods(another user)", err, directory.ErrPermission, other.ID)
+	upn := e.upn("svc-by-member")
+	_, err = view.CreateUser(context.Background(), newUser(upn))
+	wantErr(t, "view.CreateUser", err, directory.ErrPermission, upn)
+	if _, err := e.dir.User(context.Background(), upn); !errors.Is(err, directory.ErrNotFound) {
+		t.Errorf("after a denied CreateUser, User(%q) = %v: want ErrNotFound", upn, err)
+	}
+}
+
+func (s suite) testSelfCanceled(t *testing.T) {
+	e := s.env(t)
+	_, view := s.signedIn(t, e, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := directory.ReadSelf(ctx, view); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadSelf(canceled ctx) = %v: want context.Canceled", err)
+	}
+}
