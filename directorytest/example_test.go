@@ -131,3 +131,31 @@ func ExampleFake_SetReadLag() {
 	// create again: true
 	// read 10 s later: 11111111-0000-4000-8000-000000000001 <nil>
 }
+
+// A view of the tenant signed in as one of its users reads what that user
+// may read about itself, with Graph's rules for a member user's delegated
+// token.
+func ExampleFake_SignedInAs() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"), ForceChangePasswordNextSignIn: true,
+	})
+	_, _ = f.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: "69091246-20e8-4a56-aa4d-066075b2a7a8", DirectoryScopeID: directory.TenantScope})
+
+	_, err := f.SignedInAs("svc@contoso.onmicrosoft.com", nil)
+	fmt.Println(err)
+	_ = f.SignIn(ctx, u.ID, "Owner-Chosen-Passphrase-2026!")
+	view, _ := f.SignedInAs("svc@contoso.onmicrosoft.com", nil)
+
+	self, _ := view.ReadSelf(ctx)
+	fmt.Println(self.User.UserPrincipalName, self.TenantID)
+	fmt.Println(self.RoleAssignmentsErr)
+	fmt.Println(self.RoleMemberships[0].DisplayName, self.RoleMemberships[0].DirectoryScopeID)
+	// Output:
+	// directorytest: sign in as "svc@contoso.onmicrosoft.com": the temporary password must be changed first (Fake.SignIn): directory: permission denied
+	// svc@contoso.onmicrosoft.com 0a7e57ed-0000-4000-8000-00000000c0de
+	// directorytest: signed in as svc@contoso.onmicrosoft.com: list role assignments of "11111111-0000-4000-8000-000000000001": the signed-in user holds none of Directory Readers, Global Reader, Privileged Role Administrator: directory: permission denied
+	// Teams Administrator /
+}

@@ -118,7 +118,7 @@ func (e *deniedError) Is(target error) bool               { return target == dir
 func (e *deniedError) Requirement() directory.Requirement { return e.req }
 
 func (s *SignedIn) denied(what string, req directory.Requirement) error {
-	return &deniedError{msg: fmt.Sprintf("directorytest: %s as %s", what, s.upn), req: req}
+	return &deniedError{msg: fmt.Sprintf("directorytest: signed in as %s: %s", s.upn, what), req: req}
 }
 
 func (s *SignedIn) has(scope string) bool {

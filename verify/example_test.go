@@ -316,3 +316,50 @@ func ExampleReport_Summary() {
 	// pass 8 fail 2 unknown 0
 	// {Pass:8 Warn:0 Fail:2 Unknown:0}
 }
+
+// The partner signs in as the service account (here: a view of the
+// in-memory tenant signed in as it; on a real tenant, graphdir.New with a
+// device-code or browser credential) and checks it is ready, without any
+// credential of the customer's.
+func ExampleVerifier_VerifySelf() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tenant := directorytest.New(&directorytest.Options{Now: clock})
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:       "CloudHub service account",
+		UsageLocation:     "AU",
+		Workloads:         []roles.Workload{roles.Teams},
+		Access:            roles.Admin,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The owner's first sign-in replaces the temporary password and
+	// registers Microsoft Authenticator.
+	now = now.Add(time.Hour)
+	_ = tenant.SignIn(ctx, res.Account.ID, "Owner-Chosen-Passphrase-2026!")
+	_, _ = tenant.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "Owner's phone")
+
+	signedIn, err := tenant.SignedInAs("svc-cloudhub@contoso.onmicrosoft.com", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep, err := verify.New(signedIn, &verify.Options{Now: clock}).VerifySelf(ctx, res.Account)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("mode:", rep.Mode, "ready for the partner:", rep.Passed())
+	c, _ := rep.Check(verify.CheckRolesAssigned)
+	fmt.Println(c.Evidence)
+	for _, n := range rep.NotVisible {
+		fmt.Println("not visible:", n.What)
+	}
+	// Output:
+	// mode: self ready for the partner: true
+	// memberships (the role-assignment list was denied; built-in roles only): assigned at /: Teams Administrator
+	// not visible: custom role assignments
+	// not visible: administrative-unit-scoped role assignments
+	// not visible: eligible (PIM) role assignments
+}

@@ -57,9 +57,23 @@ func (c Check) Passed() bool { return c.Status == StatusPass || c.Status == Stat
 // a Report has no field for them, so one read back from JSON derives them
 // again and never takes them from the document.
 type Report struct {
+	// Mode says how the account was read: ModeAdmin ([Verifier.Verify])
+	// or ModeSelf ([Verifier.VerifySelf]).
+	Mode      Mode                   `json:"mode"`
 	Account   serviceaccount.Account `json:"account"`
 	CheckedAt time.Time              `json:"checkedAt"`
-	Checks    []Check                `json:"checks"`
+	// TenantID is the tenant the signed-in account's token belongs to, and
+	// TenantIDSource where it was read (directory.TenantFromToken or
+	// directory.TenantFromDirectory); set in a self report.
+	TenantID       string  `json:"tenantId,omitempty"`
+	TenantIDSource string  `json:"tenantIdSource,omitempty"`
+	Checks         []Check `json:"checks"`
+	// NotVisible lists what the report could not see by design (a self
+	// report: what the account may not read about itself), each with the
+	// credential that could see it. It does not count against Passed;
+	// a read that should have worked and failed is an unknown check
+	// instead, which does.
+	NotVisible []NotVisible `json:"notVisible,omitempty"`
 }
 
 // Passed reports whether every check passed. A check whose facts could not
@@ -130,7 +144,7 @@ func (r Report) String() string {
 	if !r.Passed() {
 		verdict = fmt.Sprintf("FAILED (%d of %d checks did not pass)", len(r.Failed()), len(r.Checks))
 	}
-	fmt.Fprintf(&b, "Verification of %s: %s\n", r.Account, verdict)
+	fmt.Fprintf(&b, "Verification of %s%s: %s\n", r.Account, r.modeNote(), verdict)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STATUS\tCHECK\tEVIDENCE")
 	for _, c := range r.Checks {
@@ -139,6 +153,7 @@ func (r Report) String() string {
 	_ = tw.Flush()
 	writeRemediations(&b, "To fix:", r.Checks, func(c Check) bool { return !c.Passed() })
 	writeRemediations(&b, "Warnings:", r.Checks, func(c Check) bool { return c.Status == StatusWarn })
+	writeNotVisible(&b, r.NotVisible)
 	return b.String()
 }
 
@@ -166,14 +181,19 @@ func writeRemediations(b *strings.Builder, heading string, checks []Check, inclu
 }
 
 type reportJSON struct {
-	Account   serviceaccount.Account `json:"account"`
-	CheckedAt time.Time              `json:"checkedAt"`
-	Passed    bool                   `json:"passed"`
-	Summary   Summary                `json:"summary"`
-	Checks    []Check                `json:"checks"`
+	Mode           Mode                   `json:"mode"`
+	Account        serviceaccount.Account `json:"account"`
+	CheckedAt      time.Time              `json:"checkedAt"`
+	TenantID       string                 `json:"tenantId,omitempty"`
+	TenantIDSource string                 `json:"tenantIdSource,omitempty"`
+	Passed         bool                   `json:"passed"`
+	Summary        Summary                `json:"summary"`
+	Checks         []Check                `json:"checks"`
+	NotVisible     []NotVisible           `json:"notVisible,omitempty"`
 }
 
 // MarshalJSON adds the verdict and the summary to the report's fields.
 func (r Report) MarshalJSON() ([]byte, error) {
-	return json.Marshal(reportJSON{Account: r.Account, CheckedAt: r.CheckedAt, Passed: r.Passed(), Summary: r.Summary(), Checks: r.Checks})
+	return json.Marshal(reportJSON{Mode: r.Mode, Account: r.Account, CheckedAt: r.CheckedAt, TenantID: r.TenantID, TenantIDSource: r.TenantIDSource,
+		Passed: r.Passed(), Summary: r.Summary(), Checks: r.Checks, NotVisible: r.NotVisible})
 }

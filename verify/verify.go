@@ -15,6 +15,7 @@ import (
 // Check IDs. They are stable: programs may match on them.
 const (
 	CheckExists              = "account.exists"
+	CheckIdentity            = "account.identity"
 	CheckEnabled             = "account.enabled"
 	CheckMember              = "account.member"
 	CheckCloudOnly           = "account.cloud-only"
@@ -85,7 +86,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	if err != nil {
 		return Report{}, &Error{Account: acct.String(), Err: err}
 	}
-	rep := Report{Account: acct, CheckedAt: v.opts.Now().UTC()}
+	rep := Report{Mode: ModeAdmin, Account: acct, CheckedAt: v.opts.Now().UTC()}
 	switch {
 	case errors.Is(snap.UserErr, directory.ErrNotFound):
 		rep.Checks = append(rep.Checks, fail(CheckExists, fmt.Sprintf("no user %q in the tenant", acct.Key()),
@@ -122,6 +123,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 
 var titles = map[string]string{
 	CheckExists:              "Account exists",
+	CheckIdentity:            "Signed in as the expected account",
 	CheckEnabled:             "Account is enabled",
 	CheckMember:              "Account is a member, not a guest",
 	CheckCloudOnly:           "Account is cloud-only",
@@ -138,6 +140,7 @@ var titles = map[string]string{
 // on its outcome.
 var severities = map[string]Severity{
 	CheckExists:              SeverityCritical,
+	CheckIdentity:            SeverityCritical,
 	CheckEnabled:             SeverityHigh,
 	CheckMember:              SeverityHigh,
 	CheckCloudOnly:           SeverityHigh,
