@@ -215,7 +215,7 @@ func membershipChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVi
 	notVisible := []NotVisible{{
 		What:     "custom role assignments",
 		Why:      "the role-assignment list was denied, and memberships show built-in directory roles only",
-		CouldSee: "the account itself with the customer's administrator assigning it Directory Readers (the list then answers), or " + adminVerify,
+		CouldSee: adminVerify,
 	}}
 	templates := map[string]string{} // role object ID -> template ID
 	var as []directory.RoleAssignment
@@ -230,7 +230,7 @@ func membershipChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVi
 	}
 	if len(unnamed) > 0 {
 		ev := source + "directory role object(s) returned without roleTemplateId (Graph's limited information for a type the app may not read): " + strings.Join(unnamed, "; ")
-		hint := "Grant the public client app Directory.Read.All (admin consent) so the role objects are described, or ask the customer's administrator to assign the account Directory Readers so the role-assignment list answers, or ask the customer to run Verify with an admin credential."
+		hint := "Grant the public client app Directory.Read.All (admin consent) so the role objects are described, or ask the customer to run Verify with an admin credential."
 		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, notVisible
 	}
 	var unknownScoped []string

@@ -2,8 +2,10 @@
 // embedded demo tenant: provision a Teams + Exchange service account, show
 // the plan and the result, verify it (fails: the password was not changed
 // and no MFA method is registered), act out the owner's first sign-in and
-// MFA registration, verify again (passes), show drift (a role added by hand)
-// being caught, and deprovision.
+// MFA registration, verify signed in as the account itself (the
+// procedure's own verification, passes), verify again from the customer's
+// side (passes), show drift (a role added by hand) being caught, and
+// deprovision.
 //
 // It exits 0 only when every step behaved as expected (1 otherwise, 2 on
 // bad usage). With -json, each verification report is one line of JSON on
@@ -145,7 +147,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	out.text("  done.\n")
 
-	out.step("5. Verify again: expected to pass")
+	out.step("5. Verify as the account: the owner (or the partner, holding the account's credential) signs in as it and checks it is ready for the partner; no customer credential needed")
+	signedIn, err := tenant.SignedInAs(acct.UserPrincipalName, nil)
+	if err != nil {
+		return fmt.Errorf("sign in as the account: %w", err)
+	}
+	rep, err = verify.New(signedIn, &verify.Options{Now: tenant.Clock.Now}).VerifySelf(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify as the account: %w", err)
+	}
+	out.report(rep)
+	if !rep.Passed() || rep.Mode != verify.ModeSelf {
+		return errors.New("self verify: want a passing self report")
+	}
+
+	out.step("6. Verify again from the customer's side (admin credential): expected to pass")
 	rep, err = ver.Verify(ctx, acct)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
@@ -155,7 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("second verify: want a passing report")
 	}
 
-	out.step("6. Re-run Provision: the account is converged, nothing is written")
+	out.step("7. Re-run Provision: the account is converged, nothing is written")
 	before := tenant.Writes()
 	res2, err := prov.Provision(ctx, spec)
 	if err != nil {
@@ -166,7 +182,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("re-provision: want no writes, got %d", n)
 	}
 
-	out.step("7. Drift: an admin adds Global Administrator by hand; Verify catches it")
+	out.step("8. Drift: an admin adds Global Administrator by hand; Verify catches it")
 	ga, _ := roles.Lookup("Global Administrator")
 	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: acct.ID, RoleDefinitionID: ga.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
 		return fmt.Errorf("add role by hand: %w", err)
@@ -180,7 +196,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("drift verify: %w", err)
 	}
 
-	out.step("8. Deprovision: remove the roles and delete the account")
+	out.step("9. Deprovision: remove the roles and delete the account")
 	if err := prov.Deprovision(ctx, acct); err != nil {
 		return fmt.Errorf("deprovision: %w", err)
 	}

@@ -19,6 +19,8 @@ func TestOnboardWalkThrough(t *testing.T) {
 		"temporary password: [REDACTED]",
 		"FAILED (2 of 10 checks did not pass)",
 		"PASSED",
+		"(signed in as the account, tenant ",
+		"Not visible to this credential",
 		"up to date, 0 change(s)",
 		"UNEXPECTED PRIVILEGED ROLE(S): Global Administrator at /",
 		"behaved as expected",
@@ -46,8 +48,8 @@ func TestOnboardJSONReports(t *testing.T) {
 	}
 	// Standard output is JSON Lines: one report per line, nothing else.
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("%d lines on stdout, want 3 reports:\n%s", len(lines), out.String())
+	if len(lines) != 4 {
+		t.Fatalf("%d lines on stdout, want 4 reports:\n%s", len(lines), out.String())
 	}
 	for i, line := range lines {
 		var rep struct {

@@ -8,6 +8,14 @@
 //
 //	go run ./examples/verify
 //	go run ./examples/verify -workloads teams,exchange -json
+//
+// With -self it signs in as the service account itself and checks it is
+// ready for the partner (verify.Verifier.VerifySelf), the procedure's own
+// verification: no credential of the customer's is needed. -upn and -id
+// are then optional and name the account expected to sign in:
+//
+//	go run ./examples/verify -self
+//	go run ./examples/verify -self -tenant contoso.onmicrosoft.com -client-id <public client app> -auth browser -upn svc-cloudhub@contoso.onmicrosoft.com
 package main
 
 import (
@@ -42,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	readOnly := fs.Bool("read-only", false, "expect the workloads' read-only roles")
 	extra := fs.String("roles", "", "comma-separated extra expected roles")
 	usage := fs.String("usage-location", "", "expected usage location (empty: any)")
+	self := fs.Bool("self", false, "sign in as the service account itself (-auth device or browser) and check it is ready for the partner")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log to stderr")
 	fs.Usage = func() {
@@ -52,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	switch {
+	case *self && *upn == "" && *id == "":
+		// The signed-in account is checked; no expected identity.
 	case *upn == "" && *id == "" && tf.Tenant == "":
 		*upn = tenantflag.DemoHandMadeUPN
 	case *upn == "" && *id == "":
@@ -76,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		access = roles.ReadOnly
 	}
 	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra), UsageLocation: *usage}
-	if err := acct.Validate(); err != nil {
+	if err := validate(acct, *self); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		if hint := flagparse.Hint(err); hint != "" {
 			fmt.Fprintln(stderr, "verify:", hint)
@@ -87,12 +98,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	t, err := tf.Open(ctx, logger, stderr)
+	open, check := tf.Open, (*verify.Verifier).Verify
+	if *self {
+		open = func(ctx context.Context, logger *slog.Logger, stderr io.Writer) (tenantflag.Tenant, error) {
+			return tf.OpenSignedIn(ctx, *upn, logger, stderr)
+		}
+		check = (*verify.Verifier).VerifySelf
+	}
+	t, err := open(ctx, logger, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		return 2
 	}
-	rep, err := verify.New(t.Directory, &verify.Options{Logger: logger, Now: t.Now}).Verify(ctx, acct)
+	rep, err := check(verify.New(t.Directory, &verify.Options{Logger: logger, Now: t.Now}), ctx, acct)
 	if err != nil {
 		fmt.Fprintln(stderr, err) // a *verify.Error says "verify: ..." itself
 		return 3
@@ -111,4 +129,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// validate checks the expected account; with -self the ID and UPN are
+// optional.
+func validate(acct serviceaccount.Account, self bool) error {
+	if self && acct.ID == "" && acct.UserPrincipalName == "" {
+		acct.UserPrincipalName = tenantflag.DemoHandMadeUPN // stands in for the signed-in account
+	}
+	return acct.Validate()
 }

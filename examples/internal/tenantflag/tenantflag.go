@@ -161,3 +161,30 @@ func (f *Flags) Credential(cl graphdir.Cloud, stderr io.Writer) (azcore.TokenCre
 		return nil, fmt.Errorf("-auth %q: want device, browser, secret, cert or default", f.Auth)
 	}
 }
+
+// OpenSignedIn returns the tenant signed in as the service account itself,
+// for verify.Verifier.VerifySelf: on the seeded demo tenant (no -tenant) a
+// view signed in as upn (demo.HandMadeUPN when empty); on a real tenant,
+// Microsoft Graph with the delegated credential of -auth device or
+// browser, where the account's owner signs in (and, at the first sign-in,
+// replaces the temporary password and registers MFA).
+func (f *TenantFlags) OpenSignedIn(ctx context.Context, upn string, logger *slog.Logger, stderr io.Writer) (Tenant, error) {
+	if f.Tenant == "" {
+		t, err := demo.NewSeededTenant(ctx)
+		if err != nil {
+			return Tenant{}, err
+		}
+		if upn == "" {
+			upn = demo.HandMadeUPN
+		}
+		view, err := t.SignedInAs(upn, nil)
+		if err != nil {
+			return Tenant{}, err
+		}
+		return Tenant{Directory: view, Now: t.Clock.Now}, nil
+	}
+	if f.Auth != AuthDevice && f.Auth != AuthBrowser {
+		return Tenant{}, fmt.Errorf("-self signs in as the service account: want -auth device or browser, not %q (an application credential has no signed-in account)", f.Auth)
+	}
+	return f.Open(ctx, logger, stderr)
+}
