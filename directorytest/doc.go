@@ -22,6 +22,46 @@
 // ([Fake.RegisterMethod]), an admin disables it ([Fake.SetAccountEnabled])
 // or assigns it a role by hand (plain [Fake.CreateRoleAssignment]).
 //
+// # Signed in as a user
+//
+// [Fake.SignedInAs] returns a [SignedIn] view of the tenant as one of its
+// member users sees it with a delegated token of a public client app
+// granted [SignInOptions.Scopes] ([DefaultScopes]: User.Read,
+// UserAuthenticationMethod.Read, RoleManagement.Read.Directory). It
+// implements [directory.SelfReader], and [directory.Directory] with the
+// same rules. graphtest serves a user's token with this view, so the rules
+// hold over Microsoft Graph's wire format too. The rules, each from the
+// Microsoft page named:
+//
+//	what (Graph request)                         allowed when                                            Microsoft doc
+//	sign-in                                      the account is enabled and its temporary password      passwordProfile: forceChangePasswordNextSignIn
+//	                                             was changed (no token is issued before the change)     (learn.microsoft.com/graph/api/resources/passwordprofile)
+//	own user (GET /me?$select=...)               User.Read                                               Get user (learn.microsoft.com/graph/api/user-get)
+//	another user (GET /users/{id})               never: User.Read reads the signed-in user only          Get user; permissions reference, User.Read
+//	own methods (GET /me/authentication/methods) UserAuthenticationMethod.Read, no admin role           List methods, "Permissions acting on self"
+//	                                                                                                     (learn.microsoft.com/graph/api/authentication-list-methods)
+//	another user's methods                       never (UserAuthenticationMethod.Read.All and an         List methods, "Permissions acting on other users"
+//	                                             authentication administrator role)
+//	role assignments, filtered by principal      RoleManagement.Read.Directory and one of Directory      List unifiedRoleAssignments
+//	(GET /roleManagement/directory/              Readers, Global Reader, Privileged Role Administrator, (learn.microsoft.com/graph/api/rbacapplication-list-roleassignments);
+//	roleAssignments?$filter=principalId eq ...)  Global Administrator; or, with                          Entra default user permissions, "read all ... roles and memberships"
+//	                                             MembersListOwnRoleAssignments, one's own for any member (learn.microsoft.com/entra/fundamentals/users-default-permissions)
+//	own memberships' directory roles             User.Read; each directoryRole carries roleTemplateId,   List a user's memberships (direct and transitive), "Permissions for
+//	(GET /me/transitiveMemberOf)                 or with LimitedRoleObjects only id and @odata.type      the signed-in user's memberships" (learn.microsoft.com/graph/api/user-list-transitivememberof);
+//	                                                                                                     directoryRole (learn.microsoft.com/graph/api/resources/directoryrole);
+//	                                                                                                     "Limited information returned for inaccessible member objects"
+//	                                                                                                     (learn.microsoft.com/graph/permissions-overview)
+//	own scoped role memberships                  Directory.Read.All                                      List scopedRoleMemberOf (learn.microsoft.com/graph/api/user-list-scopedrolememberof)
+//	(GET /me/scopedRoleMemberOf)
+//	domains (GET /domains)                       Directory.Read.All (Domain.Read.All is not modelled)    List domains (learn.microsoft.com/graph/api/domain-list)
+//	writes (users, role assignments)             never: the public client holds no write permission
+//
+// ReadSelf reads the memberships only when the role-assignment list was
+// denied. The fake holds no groups, so memberships are its direct
+// assignments (tenant-wide ones as directory role objects, with
+// [RoleObjectID] as their object ID; administrative-unit-scoped ones as
+// scoped role memberships naming the role object only).
+//
 // What it cannot do: custom role definitions, administrative units,
 // soft-deleted users and their restore, licenses, conditional access, and
 // anything the SDK does not call. Its IDs are deterministic, not random.

@@ -19,6 +19,26 @@
 //   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged (a louder, critical finding).
 //   - roles.privileged-expected: a warning when the expected roles include privileged ones.
 //
+// # Verify as the account
+//
+// [Verifier.VerifySelf] is the procedure's own verification: signed in as
+// the service account (a delegated credential, device code or browser),
+// with no credential of the customer's. It reads only what the account may
+// read about itself (its user object, its authentication methods, its role
+// assignments, or, when the role-assignment list is denied, its directory
+// role memberships), and adds one rule:
+//
+//   - account.identity: the signed-in account is the expected one (ID and
+//     userPrincipalName, when given); critical.
+//
+// Its report has Mode ModeSelf, carries the tenant ID the token belongs to,
+// and lists in Report.NotVisible what the account cannot see about itself by
+// design (eligible PIM assignments; custom roles and administrative-unit
+// roles when the roles came from memberships), each with the credential
+// that could see it. Those do not count against Passed; a read that failed
+// (an unknown check) does. Remediations say what the partner can do from
+// its side. See VerifySelf for the exact rule of Passed.
+//
 // # Drift is data
 //
 // A disabled account or an extra role is a failed check, not an error.
