@@ -301,19 +301,64 @@ func (s *SignedIn) ReadSelf(ctx context.Context) (directory.Self, error) {
 	if !isPermission(self.RoleAssignmentsErr) {
 		return self, nil // the fallback is for a denied list only
 	}
-	if self.RoleMembershipsErr = part(OpRoleMemberships, func() error { return nil }); self.RoleMembershipsErr == nil {
+	if self.RoleMembershipsErr = s.f.faultFor(OpRoleMemberships, s.userID); self.RoleMembershipsErr == nil {
 		self.RoleMemberships = s.memberships(true)
 	}
-	if self.ScopedRoleMembershipsErr = part(OpScopedRoleMemberships, func() error {
-		if !s.has(ScopeDirectoryReadAll) {
-			return s.denied("list scoped role memberships: the app was not granted "+ScopeDirectoryReadAll,
-				directory.Requirement{Permissions: []string{ScopeDirectoryReadAll}})
-		}
-		return nil
-	}); self.ScopedRoleMembershipsErr == nil {
+	if self.ScopedRoleMembershipsErr = part(OpScopedRoleMemberships, s.mayReadScoped); self.ScopedRoleMembershipsErr == nil {
 		self.ScopedRoleMemberships = s.memberships(false)
 	}
 	return self, nil
+}
+
+// mayReadScoped applies the rule for /me/scopedRoleMemberOf.
+func (s *SignedIn) mayReadScoped() error {
+	if !s.has(ScopeDirectoryReadAll) {
+		return s.denied("list scoped role memberships: the app was not granted "+ScopeDirectoryReadAll,
+			directory.Requirement{Permissions: []string{ScopeDirectoryReadAll}})
+	}
+	return nil
+}
+
+// UserID returns the signed-in user's object ID.
+func (s *SignedIn) UserID() string { return s.userID }
+
+// UserPrincipalName returns the signed-in user's userPrincipalName.
+func (s *SignedIn) UserPrincipalName() string { return s.upn }
+
+// Scopes returns the delegated permissions the view was granted.
+func (s *SignedIn) Scopes() []string { return slices.Clone(s.scopes) }
+
+// TenantID returns the tenant's ID ([Options.TenantID]).
+func (f *Fake) TenantID() string { return f.tenantID }
+
+// RoleMemberships lists the tenant-wide directory roles among the
+// signed-in user's memberships (GET /me/transitiveMemberOf, its
+// directoryRole objects), as ReadSelf's fallback does, whatever the rule
+// for the role-assignment list.
+func (s *SignedIn) RoleMemberships(ctx context.Context) ([]directory.RoleMembership, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpRoleMemberships, s.userID); err != nil {
+		return nil, err
+	}
+	if !s.has(ScopeUserRead) {
+		return nil, s.denied("list memberships: the app was not granted "+ScopeUserRead, directory.Requirement{Permissions: []string{ScopeUserRead}})
+	}
+	return s.memberships(true), nil
+}
+
+// ScopedRoleMemberships lists the signed-in user's
+// administrative-unit-scoped role memberships (GET /me/scopedRoleMemberOf).
+func (s *SignedIn) ScopedRoleMemberships(ctx context.Context) ([]directory.RoleMembership, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpScopedRoleMemberships, s.userID); err != nil {
+		return nil, err
+	}
+	if err := s.mayReadScoped(); err != nil {
+		return nil, err
+	}
+	return s.memberships(false), nil
 }
 
 func isPermission(err error) bool { return errors.Is(err, directory.ErrPermission) }
