@@ -77,7 +77,9 @@ type Report struct {
 }
 
 // Passed reports whether every check passed. A check whose facts could not
-// be read (StatusUnknown) does not pass.
+// be read (StatusUnknown) does not pass. For a self report (ModeSelf) it
+// means "ready for the partner", by the rule [Verifier.VerifySelf]
+// documents; NotVisible does not count.
 func (r Report) Passed() bool {
 	for _, c := range r.Checks {
 		if !c.Passed() {
