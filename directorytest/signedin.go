@@ -107,18 +107,18 @@ func (f *Fake) SignedInAs(upn string, opts *SignInOptions) (*SignedIn, error) {
 	return &SignedIn{f: f, userID: u.user.ID, upn: u.user.UserPrincipalName, scopes: slices.Clone(scopes), opts: *opts}, nil
 }
 
-// deniedError is a refusal with what would have allowed the operation.
-type deniedError struct {
+// signedInDenied is a refusal with what would have allowed the operation.
+type signedInDenied struct {
 	msg string
 	req directory.Requirement
 }
 
-func (e *deniedError) Error() string                      { return e.msg + ": " + directory.ErrPermission.Error() }
-func (e *deniedError) Is(target error) bool               { return target == directory.ErrPermission }
-func (e *deniedError) Requirement() directory.Requirement { return e.req }
+func (e *signedInDenied) Error() string                      { return e.msg + ": " + directory.ErrPermission.Error() }
+func (e *signedInDenied) Is(target error) bool               { return target == directory.ErrPermission }
+func (e *signedInDenied) Requirement() directory.Requirement { return e.req }
 
 func (s *SignedIn) denied(what string, req directory.Requirement) error {
-	return &deniedError{msg: fmt.Sprintf("directorytest: signed in as %s: %s", s.upn, what), req: req}
+	return &signedInDenied{msg: fmt.Sprintf("directorytest: signed in as %s: %s", s.upn, what), req: req}
 }
 
 func (s *SignedIn) has(scope string) bool {

@@ -13,6 +13,12 @@
 // worth covering (the Fake, the Fake without its optional interfaces, the
 // Graph backend over graphtest, the Graph backend with two-item pages):
 //
+// For a [directorytest.Fake], and for a backend whose test directory
+// implements [SelfSignIn], the subtest Self also covers the self path
+// ([directory.SelfReader]) under the rules of directorytest's package
+// documentation; a backend's own (application) credential must refuse it
+// with [directory.ErrInvalid].
+//
 //	func TestConformance(t *testing.T) {
 //		conformance.TestDirectory(t, func(t *testing.T) directory.Directory {
 //			return newBackendForTest(t)

@@ -168,7 +168,7 @@ func (f *Flags) Credential(cl graphdir.Cloud, stderr io.Writer) (azcore.TokenCre
 // Microsoft Graph with the delegated credential of -auth device or
 // browser, where the account's owner signs in (and, at the first sign-in,
 // replaces the temporary password and registers MFA).
-func (f *TenantFlags) OpenSignedIn(ctx context.Context, upn string, logger *slog.Logger, stderr io.Writer) (Tenant, error) {
+func (f *Flags) OpenSignedIn(ctx context.Context, upn string, logger *slog.Logger, stderr io.Writer) (Tenant, error) {
 	if f.Tenant == "" {
 		t, err := demo.NewSeededTenant(ctx)
 		if err != nil {

@@ -1,4 +1,4 @@
-package directorytest
+package conformance
 
 import (
 	"context"
@@ -6,19 +6,20 @@ import (
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // SelfSignIn is implemented by a directory under test that can open a view
 // of its tenant signed in as one of its users with a delegated token,
-// granted the rules of opts (nil: the defaults of [SignInOptions]). The
+// granted the rules of opts (nil: the defaults of [directorytest.SignInOptions]). The
 // view must implement [directory.SelfReader]. [TestDirectory] runs the
-// self-path subtests for a [*Fake] and for every directory that implements
+// self-path subtests for a [*directorytest.Fake] and for every directory that implements
 // this interface; the Graph backend's tests implement it over
 // graphtest.Server.UserToken.
 type SelfSignIn interface {
-	SignInAs(ctx context.Context, upn string, opts *SignInOptions) (directory.Directory, error)
+	SignInAs(ctx context.Context, upn string, opts *directorytest.SignInOptions) (directory.Directory, error)
 }
 
 // Role template IDs the self-path subtests assign.
@@ -26,7 +27,7 @@ const directoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
 
 func selfSignIn(dir directory.Directory) (SelfSignIn, bool) {
 	switch d := dir.(type) {
-	case *Fake:
+	case *directorytest.Fake:
 		return fakeSignIn{d}, true
 	case SelfSignIn:
 		return d, true
@@ -34,9 +35,9 @@ func selfSignIn(dir directory.Directory) (SelfSignIn, bool) {
 	return nil, false
 }
 
-type fakeSignIn struct{ f *Fake }
+type fakeSignIn struct{ f *directorytest.Fake }
 
-func (s fakeSignIn) SignInAs(_ context.Context, upn string, opts *SignInOptions) (directory.Directory, error) {
+func (s fakeSignIn) SignInAs(_ context.Context, upn string, opts *directorytest.SignInOptions) (directory.Directory, error) {
 	return s.f.SignedInAs(upn, opts)
 }
 
@@ -71,7 +72,7 @@ func (s suite) testSelf(t *testing.T) {
 
 // signedIn creates a user who can sign in (no forced password change) and
 // returns it with the view signed in as it.
-func (s suite) signedIn(t *testing.T, e env, opts *SignInOptions, roleIDs ...string) (directory.User, directory.Directory) {
+func (s suite) signedIn(t *testing.T, e env, opts *directorytest.SignInOptions, roleIDs ...string) (directory.User, directory.Directory) {
 	t.Helper()
 	nu := newUser(e.upn("svc-self"))
 	nu.ForceChangePasswordNextSignIn = false
@@ -148,7 +149,7 @@ func (s suite) testSelfFallback(t *testing.T) {
 
 func (s suite) testSelfMembersList(t *testing.T) {
 	e := s.env(t)
-	u, view := s.signedIn(t, e, &SignInOptions{MembersListOwnRoleAssignments: true}, teamsAdministrator)
+	u, view := s.signedIn(t, e, &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}, teamsAdministrator)
 	self := readSelf(t, view)
 	want, _ := e.dir.RoleAssignments(context.Background(), u.ID)
 	if self.RoleAssignmentsErr != nil {
@@ -178,7 +179,7 @@ func (s suite) testSelfReaderRole(t *testing.T) {
 
 func (s suite) testSelfScoped(t *testing.T) {
 	e := s.env(t)
-	u, view := s.signedIn(t, e, &SignInOptions{Scopes: append([]string{ScopeDirectoryReadAll}, DefaultScopes...)}, teamsAdministrator)
+	u, view := s.signedIn(t, e, &directorytest.SignInOptions{Scopes: append([]string{directorytest.ScopeDirectoryReadAll}, directorytest.DefaultScopes...)}, teamsAdministrator)
 	const scope = "/administrativeUnits/0a0a0a0a-0000-4000-8000-000000000001"
 	if _, err := e.dir.CreateRoleAssignment(context.Background(), directory.RoleAssignment{
 		PrincipalID: u.ID, RoleDefinitionID: exchangeAdministrator, DirectoryScopeID: scope,
@@ -199,7 +200,7 @@ func (s suite) testSelfScoped(t *testing.T) {
 
 func (s suite) testSelfLimited(t *testing.T) {
 	e := s.env(t)
-	_, view := s.signedIn(t, e, &SignInOptions{LimitedRoleObjects: true}, teamsAdministrator)
+	_, view := s.signedIn(t, e, &directorytest.SignInOptions{LimitedRoleObjects: true}, teamsAdministrator)
 	self := readSelf(t, view)
 	if len(self.RoleMemberships) != 1 || self.RoleMemberships[0].RoleTemplateID != "" || self.RoleMemberships[0].RoleID == "" {
 		t.Errorf("ReadSelf.RoleMemberships with limited role objects = %+v: want one role object ID without a template ID", self.RoleMemberships)
@@ -208,7 +209,7 @@ func (s suite) testSelfLimited(t *testing.T) {
 
 func (s suite) testSelfMethodsNotGranted(t *testing.T) {
 	e := s.env(t)
-	u, view := s.signedIn(t, e, &SignInOptions{Scopes: []string{ScopeUserRead}})
+	u, view := s.signedIn(t, e, &directorytest.SignInOptions{Scopes: []string{directorytest.ScopeUserRead}})
 	self := readSelf(t, view)
 	wantErr(t, "ReadSelf.AuthenticationMethodsErr without UserAuthenticationMethod.Read", self.AuthenticationMethodsErr, directory.ErrPermission, u.ID)
 	wantErr(t, "ReadSelf.RoleAssignmentsErr without RoleManagement.Read.Directory", self.RoleAssignmentsErr, directory.ErrPermission, u.ID)
