@@ -56,5 +56,5 @@ func (e endpoint) requirement() directory.Requirement {
 		// https://learn.microsoft.com/graph/api/domain-list
 		return directory.Requirement{Permissions: []string{"Domain.Read.All", "Directory.Read.All", "Domain.ReadWrite.All"}}
 	}
-	return directory.Requirement{}
+	return e.selfRequirement()
 }

@@ -36,7 +36,7 @@ const maxBatchRequests = 20
 
 // serveBatch runs the requests of a $batch in dependency order and lists
 // their answers in reverse order (Graph may answer in any order).
-func (s *Server) serveBatch(ctx context.Context, b *batchRequest, raw []byte, crid string) response {
+func (s *Server) serveBatch(ctx context.Context, who identity, b *batchRequest, raw []byte, crid string) response {
 	bad := func(msg string) response { return s.errorResponse(http.StatusBadRequest, "BadRequest", msg, nil, crid) }
 	if b == nil {
 		if _, err := parseBatch(raw); err != nil {
@@ -124,7 +124,7 @@ func (s *Server) serveBatch(ctx context.Context, b *batchRequest, raw []byte, cr
 			if !strings.HasPrefix(path, "/") {
 				path = "/" + path
 			}
-			r = s.dispatch(ctx, strings.ToUpper(it.Method), path, query, it.Body, crid)
+			r = s.dispatch(ctx, who, strings.ToUpper(it.Method), path, query, it.Body, crid)
 		}
 		a := &answer{status: r.status, header: r.header, body: r.body, throttled: throttled}
 		answers[key] = a

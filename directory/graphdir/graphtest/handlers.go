@@ -23,6 +23,11 @@ type call struct {
 	rawQuery string
 	body     []byte
 	crid     string
+	// who is who the request's token signs in as, and dir what it reads
+	// and writes through: the user's signed-in view, or the whole fake
+	// for an application.
+	who identity
+	dir directory.Directory
 }
 
 func (c *call) fail(status int, code, message string, details ...errorDetail) response {
@@ -70,7 +75,7 @@ func (c *call) getUser(key string) response {
 	if unknown != "" {
 		return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", unknown))
 	}
-	u, err := c.s.fake.User(c.ctx, key)
+	u, err := c.dir.User(c.ctx, key)
 	if err != nil {
 		return c.fakeError(err, key)
 	}
@@ -184,7 +189,7 @@ func (c *call) createUser() response {
 		Password:                      directory.NewPassword(*in.PasswordProfile.Password),
 		ForceChangePasswordNextSignIn: in.PasswordProfile.ForceChangePasswordNextSignIn != nil && *in.PasswordProfile.ForceChangePasswordNextSignIn,
 	}
-	u, err := c.s.fake.CreateUser(c.ctx, nu)
+	u, err := c.dir.CreateUser(c.ctx, nu)
 	switch {
 	case errors.Is(err, directory.ErrExists):
 		return c.fail(http.StatusBadRequest, "Request_BadRequest", duplicateUPNMessage,
@@ -206,7 +211,7 @@ func (c *call) createUser() response {
 // invalidUser words the fake's refusal of a new user the way Graph does.
 func (c *call) invalidUser(nu directory.NewUser, err error) response {
 	_, domain, _ := strings.Cut(nu.UserPrincipalName, "@")
-	if ds, derr := c.s.fake.Domains(c.ctx); derr == nil && domain != "" {
+	if ds, derr := c.dir.Domains(c.ctx); derr == nil && domain != "" {
 		verified := false
 		for _, d := range ds {
 			verified = verified || d.IsVerified && strings.EqualFold(d.ID, domain)
@@ -226,13 +231,13 @@ func (c *call) invalidUser(nu directory.NewUser, err error) response {
 func (c *call) deleteUser(key string) response {
 	id := key
 	if strings.Contains(key, "@") {
-		u, err := c.s.fake.User(c.ctx, key)
+		u, err := c.dir.User(c.ctx, key)
 		if err != nil {
 			return c.fakeError(err, key)
 		}
 		id = u.ID
 	}
-	if err := c.s.fake.DeleteUser(c.ctx, id); err != nil {
+	if err := c.dir.DeleteUser(c.ctx, id); err != nil {
 		return c.fakeError(err, key)
 	}
 	return response{status: http.StatusNoContent}
@@ -240,7 +245,7 @@ func (c *call) deleteUser(key string) response {
 
 // GET /users/{id}/authentication/methods
 func (c *call) listMethods(key string) response {
-	ms, err := c.s.fake.AuthenticationMethods(c.ctx, key)
+	ms, err := c.dir.AuthenticationMethods(c.ctx, key)
 	if err != nil {
 		return c.fakeError(err, key)
 	}
@@ -282,7 +287,7 @@ func (c *call) listRoleAssignments() response {
 	if err != nil {
 		return c.fail(http.StatusBadRequest, "BadRequest", "Invalid filter clause: "+err.Error())
 	}
-	as, err := c.s.fake.RoleAssignments(c.ctx, principal)
+	as, err := c.dir.RoleAssignments(c.ctx, principal)
 	if err != nil {
 		return c.fakeError(err, principal)
 	}
@@ -322,7 +327,7 @@ func (c *call) createRoleAssignment() response {
 	if in.DirectoryScopeID == nil {
 		return c.fail(http.StatusBadRequest, "Request_BadRequest", "directoryScopeId is required (graphtest does not support appScopeId).")
 	}
-	a, err := c.s.fake.CreateRoleAssignment(c.ctx, directory.RoleAssignment{
+	a, err := c.dir.CreateRoleAssignment(c.ctx, directory.RoleAssignment{
 		PrincipalID:      *in.PrincipalID,
 		RoleDefinitionID: *in.RoleDefinitionID,
 		DirectoryScopeID: *in.DirectoryScopeID,
@@ -347,7 +352,7 @@ func (c *call) createRoleAssignment() response {
 
 // DELETE /roleManagement/directory/roleAssignments/{id}
 func (c *call) deleteRoleAssignment(id string) response {
-	if err := c.s.fake.DeleteRoleAssignment(c.ctx, id); err != nil {
+	if err := c.dir.DeleteRoleAssignment(c.ctx, id); err != nil {
 		return c.fakeError(err, id)
 	}
 	return response{status: http.StatusNoContent}
@@ -355,7 +360,7 @@ func (c *call) deleteRoleAssignment(id string) response {
 
 // GET /domains
 func (c *call) listDomains() response {
-	ds, err := c.s.fake.Domains(c.ctx)
+	ds, err := c.dir.Domains(c.ctx)
 	if err != nil {
 		return c.fakeError(err, "domains")
 	}

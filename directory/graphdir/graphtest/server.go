@@ -34,6 +34,11 @@ type Options struct {
 	// answer the way Graph does behind a proxy; a client must then follow
 	// the links at its own base URL. Default: [Server.URL].
 	NextLinkBase string
+	// OpaqueTokens makes [Server.UserToken] and [Server.AppToken] issue
+	// opaque strings instead of JWTs: Microsoft tells clients not to rely
+	// on the format of tokens meant for Microsoft Graph, so a client must
+	// work without reading claims.
+	OpaqueTokens bool
 	// ThrottledBatchStatus is the status of a $batch in which an item was
 	// throttled ([Server.ThrottleBatchItems]). Default 200; Microsoft's
 	// throttling guidance says such a batch may be answered 424, still
@@ -101,6 +106,10 @@ type Server struct {
 	seq      int
 	faults   faults
 	fired    map[string]int
+	// tokens are the tokens issued (UserToken, AppToken) and who each
+	// signs in as.
+	tokens       map[string]identity
+	opaqueTokens bool
 }
 
 // NewServer starts a server. Close it when done.
@@ -113,6 +122,7 @@ func NewServer(opts *Options) *Server {
 		pageSize:             opts.PageSize,
 		latency:              opts.Latency,
 		throttledBatchStatus: opts.ThrottledBatchStatus,
+		opaqueTokens:         opts.OpaqueTokens,
 	}
 	if s.fake == nil {
 		s.fake = directorytest.New(nil)
@@ -268,11 +278,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			resp = s.errorResponse(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.", nil, crid)
 			break
 		}
+		who := s.identify(r.Header.Get("Authorization"))
 		if rt.endpoint == Batch {
-			resp = s.serveBatch(r.Context(), batch, body, crid)
+			resp = s.serveBatch(r.Context(), who, batch, body, crid)
 			break
 		}
-		resp = s.dispatch(r.Context(), r.Method, rel, r.URL.RawQuery, body, crid)
+		resp = s.dispatch(r.Context(), who, r.Method, rel, r.URL.RawQuery, body, crid)
 	}
 	if s.dropAfter(rt.endpoint) {
 		hangUp(w)
@@ -433,7 +444,7 @@ func appendString(b []byte, s string) []byte {
 
 // dispatch serves one request (outside or inside a $batch) after the
 // transport-level faults.
-func (s *Server) dispatch(ctx context.Context, method, rel, rawQuery string, body []byte, crid string) response {
+func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQuery string, body []byte, crid string) response {
 	rt := parseRoute(method, rel)
 	if rt.err != "" {
 		return s.errorResponse(http.StatusBadRequest, "BadRequest", rt.err, nil, crid)
@@ -448,7 +459,10 @@ func (s *Server) dispatch(ctx context.Context, method, rel, rawQuery string, bod
 	if err != nil {
 		return s.errorResponse(http.StatusBadRequest, "BadRequest", "Invalid query: "+err.Error(), nil, crid)
 	}
-	c := call{s: s, ctx: ctx, rel: rel, query: query, rawQuery: rawQuery, body: body, crid: crid}
+	c := call{s: s, ctx: ctx, rel: rel, query: query, rawQuery: rawQuery, body: body, crid: crid, who: who, dir: who.directory(s)}
+	if resp, ok := c.serveSelf(rt.endpoint); ok {
+		return resp
+	}
 	switch rt.endpoint {
 	case GetUser:
 		return c.getUser(rt.key)
@@ -481,6 +495,9 @@ type route struct {
 // parseRoute routes a path relative to the service root. Segment names
 // are case-insensitive, as in Graph.
 func parseRoute(method, rel string) route {
+	if rt, ok := parseSelfRoute(method, rel); ok {
+		return rt
+	}
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
 	switch {
