@@ -72,7 +72,6 @@ func signedIn(t *testing.T, e env, opts *directorytest.SignInOptions) (*graphdir
 	return dir, u
 }
 
-
 // paths lists the requests of each round trip: a $batch's items, or the
 // request itself.
 func paths(e env) [][]string {
