@@ -83,6 +83,36 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	res2, err := p.Provision(ctx, bad)
 	recordErr(err)
 	record(res2)
+	// Verify as the account: the owner signs in, the partner verifies with
+	// the account's own delegated token, once with every read allowed and
+	// once with its methods denied (an error path); then an application's
+	// token is refused.
+	if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-42!"); err != nil {
+		t.Fatal(err)
+	}
+	userToken, err := env.srv.UserToken(res.Account.UserPrincipalName, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, userToken)
+	self := verify.New(mustNewLogged(t, graphtest.Credential(userToken), env.srv.URL, logger), &verify.Options{Logger: logger})
+	selfRep, err := self.VerifySelf(ctx, res.Account)
+	record(selfRep, selfRep.String())
+	recordErr(err)
+	env.srv.DenyPermission(graphtest.ListMyAuthenticationMethods)
+	selfRep, err = self.VerifySelf(ctx, res.Account)
+	record(selfRep, selfRep.String())
+	recordErr(err)
+	env.srv.ClearFaults()
+	// An application's token readable as such is refused before it is
+	// sent: it must not leak, though it never reaches the wire.
+	appToken := env.srv.AppToken()
+	_, err = verify.New(mustNewLogged(t, graphtest.Credential(appToken), env.srv.URL, logger), &verify.Options{Logger: logger}).VerifySelf(ctx, res.Account)
+	if err == nil {
+		t.Fatal("VerifySelf succeeded with an application token")
+	}
+	recordErr(err)
+
 	if err := p.Deprovision(ctx, res.Account); err != nil {
 		recordErr(err)
 	}
@@ -109,7 +139,7 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	if logs.Len() == 0 {
 		t.Fatal("no log line was captured")
 	}
-	for _, s := range append(secrets, testToken) {
+	for _, s := range append(secrets, testToken, appToken) {
 		if i := strings.Index(all, s); i >= 0 {
 			t.Errorf("secret %.4s... leaked: ...%s...", s, all[max(0, i-120):min(len(all), i+40)])
 		}

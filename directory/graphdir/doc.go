@@ -84,6 +84,11 @@
 // seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
 // round trip, and [Directory.DeleteUserAndRoleAssignments] deletes the
 // assignments first and then the user in one, chained with dependsOn.
+// [Directory.ReadSelf] (a delegated credential: the signed-in account reads
+// itself) takes at most two: /me, its methods and its role assignments in
+// one, its memberships in a second only when the role-assignment list is
+// denied (or, when the token's claims cannot be read, the assignments and
+// memberships together in the second).
 //
 // # Retries
 //

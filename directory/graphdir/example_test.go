@@ -165,3 +165,31 @@ func ExampleDefaultBackoff() {
 	// 2.128s
 	// true
 }
+
+// ReadSelf answers for the user the credential signed in as (in
+// production: azidentity.NewDeviceCodeCredential or
+// NewInteractiveBrowserCredential); an application's credential has no
+// signed-in user.
+func ExampleDirectory_ReadSelf() {
+	ctx := context.Background()
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	_, _ = srv.Directory().CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, UsageLocation: "AU", Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	token, _ := srv.UserToken("svc@contoso.onmicrosoft.com", nil)
+	dir, _ := graphdir.New(graphtest.Credential(token), &graphdir.Options{BaseURL: srv.URL})
+	self, err := dir.ReadSelf(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(self.User.UserPrincipalName, self.TenantIDSource, len(srv.Requests()), "round trips")
+
+	app, _ := graphdir.New(exampleCredential{}, &graphdir.Options{BaseURL: srv.URL})
+	_, err = app.ReadSelf(ctx)
+	fmt.Println(errors.Is(err, directory.ErrInvalid))
+	// Output:
+	// svc@contoso.onmicrosoft.com token 2 round trips
+	// true
+}

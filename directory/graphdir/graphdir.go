@@ -17,8 +17,8 @@ import (
 )
 
 // Directory is a [directory.Directory] over Microsoft Graph v1.0, with the
-// optional [directory.Snapshotter], [directory.RoleAssigner] and
-// [directory.UserDeleter]. Create it with [New]; it is safe for concurrent
+// optional [directory.Snapshotter], [directory.RoleAssigner],
+// [directory.UserDeleter] and [directory.SelfReader]. Create it with [New]; it is safe for concurrent
 // use by multiple goroutines.
 type Directory struct {
 	transport http.RoundTripper // the SDK's middleware over Options.HTTPClient's transport

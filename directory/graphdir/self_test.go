@@ -5,10 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
@@ -16,14 +13,6 @@ import (
 	"github.com/cloudhub/consent/directorytest/conformance"
 	"github.com/google/go-cmp/cmp"
 )
-
-// tokenCredential hands out one token, as a credential signed in as one
-// identity does.
-type tokenCredential string
-
-func (c tokenCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(c), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
 
 // signingDir is the Graph backend under test, which can sign in as a user
 // of its test server (conformance.SelfSignIn).
@@ -39,7 +28,7 @@ func (d signingDir) SignInAs(_ context.Context, upn string, opts *directorytest.
 	if err != nil {
 		return nil, err
 	}
-	return graphdir.New(tokenCredential(tok), &graphdir.Options{BaseURL: d.srv.URL})
+	return graphdir.New(graphtest.Credential(tok), &graphdir.Options{BaseURL: d.srv.URL})
 }
 
 func (e env) signing() signingDir { return signingDir{Directory: e.dir, srv: e.srv} }
@@ -64,7 +53,7 @@ func signedIn(t *testing.T, e env, opts *directorytest.SignInOptions) (*graphdir
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := graphdir.New(tokenCredential(tok), &graphdir.Options{BaseURL: e.srv.URL})
+	dir, err := graphdir.New(graphtest.Credential(tok), &graphdir.Options{BaseURL: e.srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +151,7 @@ func TestReadSelfRoundTrips(t *testing.T) {
 func TestReadSelfApplicationToken(t *testing.T) {
 	for _, opaque := range []bool{false, true} {
 		e := newEnv(t, &graphtest.Options{OpaqueTokens: opaque}, nil)
-		dir, err := graphdir.New(tokenCredential(e.srv.AppToken()), &graphdir.Options{BaseURL: e.srv.URL})
+		dir, err := graphdir.New(graphtest.Credential(e.srv.AppToken()), &graphdir.Options{BaseURL: e.srv.URL})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,11 @@
 //	POST   /roleManagement/directory/roleAssignments
 //	DELETE /roleManagement/directory/roleAssignments/{id}
 //	GET    /domains
+//	GET    /me                                 (a user's token; 400 with an application's)
+//	GET    /me/authentication/methods
+//	GET    /me/transitiveMemberOf              (directoryRole objects)
+//	GET    /me/scopedRoleMemberOf
+//	GET    /organization
 //	POST   /$batch
 //
 // Answers are camelCase JSON with @odata.context; users carry only their
@@ -44,6 +49,49 @@
 // header, or a POST, PATCH or PUT without a body. Every request must carry a
 // bearer token (401 otherwise).
 //
+// # Identities
+//
+// The server accepts a token per identity. [Server.UserToken] signs in as a
+// user of the fake and returns that user's delegated token (an unsigned JWT
+// with Entra's tid, oid, upn, scp and idtyp claims, or an opaque string with
+// [Options.OpaqueTokens]); every request bearing it, alone or in a $batch,
+// is served through the fake's signed-in view
+// ([directorytest.Fake.SignedInAs]), so the server enforces the rules Graph
+// applies to a member user's delegated token. Any other bearer token, and
+// [Server.AppToken]'s, is the application's: it may do everything, and gets
+// 400 BadRequest "/me request is only valid with delegated authentication
+// flow." from every /me endpoint, as Graph answers
+// (https://learn.microsoft.com/graph/api/user-get: "/me requires a signed-in
+// user and therefore a delegated permission").
+//
+// The rules for a user's token, each from the Microsoft page named (the
+// same table is in directorytest's package documentation):
+//
+//	request                                               answered when                                        Microsoft doc
+//	GET /me, GET /users/{own id or UPN}                   User.Read granted                                    graph/api/user-get
+//	GET /users/{another user}                             never: 403                                           graph/api/user-get
+//	GET /me/authentication/methods                        UserAuthenticationMethod.Read granted                graph/api/authentication-list-methods ("acting on self")
+//	GET /users/{another}/authentication/methods           never: 403                                           same page ("acting on other users")
+//	GET /roleManagement/directory/roleAssignments          RoleManagement.Read.Directory granted and the user   graph/api/rbacapplication-list-roleassignments;
+//	  ?$filter=principalId eq '{own id}'                  holds Directory Readers, Global Reader, Privileged   entra/fundamentals/users-default-permissions
+//	                                                      Role Administrator or Global Administrator, or
+//	                                                      (MembersListOwnRoleAssignments) any member
+//	GET /me/transitiveMemberOf                            User.Read granted                                    graph/api/user-list-transitivememberof
+//	GET /me/scopedRoleMemberOf                            Directory.Read.All granted                           graph/api/user-list-scopedrolememberof
+//	GET /organization                                     always (User.Read)                                   graph/api/organization-list
+//	GET /domains                                          Directory.Read.All granted                           graph/api/domain-list
+//	POST, DELETE (users, role assignments)                never: 403                                           (the public client holds no write permission)
+//
+// A directoryRole object of /me/transitiveMemberOf carries @odata.type,
+// id, displayName and roleTemplateId, or, with
+// [directorytest.SignInOptions].LimitedRoleObjects, its type and id only
+// (https://learn.microsoft.com/graph/permissions-overview, "Limited
+// information returned for inaccessible member objects"). An OData cast
+// segment (/me/transitiveMemberOf/microsoft.graph.directoryRole) is
+// answered 400: Microsoft's advanced query page lists casts on transitive
+// memberships among the queries that need ConsistencyLevel: eventual and
+// $count, which the server does not model.
+//
 // # Recording and faults
 //
 // [Server.Requests] lists every HTTP request received (one per round trip),
@@ -55,6 +103,8 @@
 // delays every request.
 //
 // What it cannot do: anything graphdir does not call, other $filter
-// expressions, $expand, $count, $orderby, listing every user or every role
-// assignment, and authentication itself (any bearer token is accepted).
+// expressions, $expand, $count, $orderby, OData casts, listing every user
+// or every role assignment, groups and administrative units as objects, and
+// authentication itself (any bearer token is accepted; only the tokens it
+// issued are users').
 package graphtest

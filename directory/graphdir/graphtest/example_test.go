@@ -65,3 +65,48 @@ func ExampleServer_DenyPermission() {
 	// true
 	// round trips: 2
 }
+
+// A token per identity: requests with a user's token are served under the
+// rules Graph applies to that member user's delegated token, here reading
+// itself in two round trips (the role-assignment list is denied to a user
+// without a reader role, so its memberships are read instead); an
+// application's token gets no /me.
+func ExampleServer_UserToken() {
+	ctx := context.Background()
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	f := srv.Directory()
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	_, _ = f.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: "69091246-20e8-4a56-aa4d-066075b2a7a8", DirectoryScopeID: directory.TenantScope})
+
+	token, err := srv.UserToken("svc@contoso.onmicrosoft.com", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := graphdir.New(graphtest.Credential(token), &graphdir.Options{BaseURL: srv.URL})
+	self, err := dir.ReadSelf(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(self.User.UserPrincipalName, self.RoleMemberships[0].DisplayName, errors.Is(self.RoleAssignmentsErr, directory.ErrPermission))
+	for _, r := range srv.Requests() {
+		for _, b := range r.Batch {
+			fmt.Println("  ", b.Endpoint)
+		}
+	}
+
+	app, _ := graphdir.New(graphtest.Credential(srv.AppToken()), &graphdir.Options{BaseURL: srv.URL})
+	_, err = app.ReadSelf(ctx)
+	fmt.Println(errors.Is(err, directory.ErrInvalid))
+	// Output:
+	// svc@contoso.onmicrosoft.com Teams Administrator true
+	//    GET /me
+	//    GET /me/authentication/methods
+	//    GET /roleManagement/directory/roleAssignments
+	//    GET /me/transitiveMemberOf
+	//    GET /me/scopedRoleMemberOf
+	// true
+}

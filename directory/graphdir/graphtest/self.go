@@ -1,11 +1,16 @@
 package graphtest
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directorytest"
@@ -227,4 +232,14 @@ func (c *call) listOrganization() response {
 		o = append(o, field{"displayName", "Contoso"}, field{"tenantType", "AAD"})
 	}
 	return c.page("organization", []any{o})
+}
+
+// Credential is an azcore.TokenCredential that hands out one token, such as
+// one of [Server.UserToken]: a credential signed in as that identity, the
+// way a device-code or browser credential is once its user has signed in.
+type Credential string
+
+// GetToken implements azcore.TokenCredential.
+func (c Credential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: string(c), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }

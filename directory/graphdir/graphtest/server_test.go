@@ -27,6 +27,12 @@ type result struct {
 
 func do(t *testing.T, s *graphtest.Server, method, path string, body any) result {
 	t.Helper()
+	return doAs(t, s, "t", method, path, body)
+}
+
+// doAs sends a request with the given bearer token.
+func doAs(t *testing.T, s *graphtest.Server, token, method, path string, body any) result {
+	t.Helper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -39,7 +45,7 @@ func do(t *testing.T, s *graphtest.Server, method, path string, body any) result
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer t")
+	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
