@@ -38,6 +38,12 @@
 // [DeleteUserAndRoleAssignments] use them when present and fall back to the
 // primitives otherwise.
 //
+// [SelfReader] is a capability rather than a shortcut: a directory signed
+// in as a user (a delegated credential) answers for that user, reading only
+// what the user may read about itself. [ReadSelf] uses it and has no
+// fallback: a directory without it (one signed in as an application) gives
+// [ErrInvalid].
+//
 // # Concurrency
 //
 // Implementations must be safe for concurrent use by multiple goroutines.
