@@ -190,3 +190,17 @@ func TestReadSelfDenied(t *testing.T) {
 		t.Errorf("scoped memberships: error %v, requirement %+v: want Directory.Read.All", self.ScopedRoleMembershipsErr, req)
 	}
 }
+
+// A credential that cannot get a token (the sign-in was refused) fails
+// ReadSelf before any request, as a denial.
+func TestReadSelfCredentialFails(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	e.cred.err = errors.New("AADSTS50126: invalid username or password")
+	_, err := e.dir.ReadSelf(context.Background())
+	if !errors.Is(err, directory.ErrPermission) || !strings.Contains(err.Error(), "AADSTS50126") {
+		t.Errorf("ReadSelf with a failing credential = %v: want ErrPermission with the credential's reason", err)
+	}
+	if n := e.roundTrips(); n != 0 {
+		t.Errorf("%d round trips, want 0", n)
+	}
+}
