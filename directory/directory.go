@@ -71,6 +71,11 @@ type SnapshotRequest struct {
 	AuthenticationMethods bool
 	// Domains asks for the tenant's domains.
 	Domains bool
+	// RolePaths asks for the user's other paths to a role: PIM
+	// eligibilities and active schedules, role-assignable groups with
+	// their roles, and the names of the custom roles and scopes they refer
+	// to (see [RolePaths]).
+	RolePaths bool
 }
 
 // Snapshot is what [ReadSnapshot] read. Each part carries its own error, so
@@ -88,11 +93,14 @@ type Snapshot struct {
 
 	Domains    []Domain
 	DomainsErr error
+
+	// RolePaths carries its own errors, one per part.
+	RolePaths RolePaths
 }
 
 // Snapshotter is implemented by a directory that can read a user together
-// with its role assignments, authentication methods and the tenant's domains
-// in one call (the Graph backend does it in one $batch round trip when it
+// with its role assignments, its other paths to a role, its authentication
+// methods and the tenant's domains in one call (the Graph backend does it in one $batch round trip when it
 // knows the user's object ID).
 //
 // Snapshot fills only the parts the request asks for. When the user does not
@@ -128,6 +136,9 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 		if req.AuthenticationMethods {
 			snap.AuthenticationMethodsErr = snap.UserErr
 		}
+		if req.RolePaths {
+			snap.RolePaths = FailRolePaths(snap.UserErr)
+		}
 		return snap, nil
 	}
 	if req.RoleAssignments {
@@ -135,6 +146,12 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 	}
 	if req.AuthenticationMethods {
 		snap.AuthenticationMethods, snap.AuthenticationMethodsErr = d.AuthenticationMethods(ctx, snap.User.ID)
+	}
+	if req.RolePaths {
+		var err error
+		if snap.RolePaths, err = ReadRolePaths(ctx, d, snap.User.ID); err != nil {
+			return Snapshot{}, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Snapshot{}, err

@@ -33,6 +33,12 @@ var (
 	// ErrInvalid: the request was rejected as malformed or semantically
 	// invalid (bad property value, unverified domain, weak password).
 	ErrInvalid = errors.New("directory: invalid request")
+
+	// ErrNotLicensed: the tenant lacks the licence the operation needs
+	// (Microsoft Entra ID P2 for Privileged Identity Management, P1 for
+	// sign-in activity). It is a fact about the tenant, not about the
+	// credential: no permission changes it.
+	ErrNotLicensed = errors.New("directory: the tenant lacks the licence this needs")
 )
 
 // Requirement says what would let a credential do an operation it was
@@ -48,10 +54,21 @@ type Requirement struct {
 	// (signed-in) caller must also hold, least privileged first; empty when
 	// the permission alone suffices.
 	Roles []string
+	// Licenses are the licences any one of which the tenant needs, when
+	// the service refused for want of one (the error also satisfies
+	// [ErrNotLicensed]).
+	Licenses []string
+	// Claims is set when a Conditional Access policy (or continuous access
+	// evaluation) refused the token: the caller needs a new token that
+	// satisfies the claims challenge (sign in again, with the MFA or
+	// device the policy asks for), not another permission.
+	Claims bool
 }
 
 // IsZero reports whether r names nothing.
-func (r Requirement) IsZero() bool { return len(r.Permissions) == 0 && len(r.Roles) == 0 }
+func (r Requirement) IsZero() bool {
+	return len(r.Permissions) == 0 && len(r.Roles) == 0 && len(r.Licenses) == 0 && !r.Claims
+}
 
 // RequirementOf returns what the operation that failed with err needed, when
 // an error in err's chain says so through a method

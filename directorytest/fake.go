@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
-	"github.com/cloudhub/consent/roles"
 )
 
 // DefaultDomain is the tenant's verified initial domain unless
@@ -108,6 +107,7 @@ type Fake struct {
 	fault       FaultFunc
 	calls       []Call
 	tenantID    string
+	priv        privileges // fake_privilege.go
 }
 
 type fakeUser struct {
@@ -377,6 +377,7 @@ func (f *Fake) deleteUser(id string) error {
 			f.removeAssignment(aid)
 		}
 	}
+	f.forgetPrincipal(id)
 	return nil
 }
 
@@ -398,7 +399,7 @@ func (f *Fake) RoleAssignments(ctx context.Context, principalID string) ([]direc
 func (f *Fake) roleAssignments(principalID string) []directory.RoleAssignment {
 	out := []directory.RoleAssignment{}
 	for _, id := range f.order {
-		if a := f.assignments[id]; strings.EqualFold(a.PrincipalID, principalID) {
+		if a := f.assignments[id]; strings.EqualFold(a.PrincipalID, principalID) && f.listed(id) {
 			out = append(out, a)
 		}
 	}
@@ -417,22 +418,10 @@ func (f *Fake) CreateRoleAssignment(ctx context.Context, a directory.RoleAssignm
 
 func (f *Fake) createRoleAssignment(a directory.RoleAssignment) (directory.RoleAssignment, error) {
 	what := fmt.Sprintf("role %q to principal %q", a.RoleDefinitionID, a.PrincipalID)
-	if a.PrincipalID == "" || a.RoleDefinitionID == "" {
-		return a, invalid("assign %s: principalId and roleDefinitionId are required", what)
+	a, err := f.checkAssignment("assign "+what, a)
+	if err != nil {
+		return a, err
 	}
-	if !strings.HasPrefix(a.DirectoryScopeID, "/") {
-		return a, invalid("assign %s: directoryScopeId %q must start with /", what, a.DirectoryScopeID)
-	}
-	u, ok := f.users[strings.ToLower(a.PrincipalID)]
-	if !ok || f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
-		return a, fmt.Errorf("directorytest: assign %s: principal %q: %w", what, a.PrincipalID, directory.ErrNotFound)
-	}
-	a.PrincipalID = u.user.ID
-	r, ok := roles.Lookup(a.RoleDefinitionID)
-	if !ok || !strings.EqualFold(r.ID, a.RoleDefinitionID) {
-		return a, fmt.Errorf("directorytest: assign %s: role definition %q: %w", what, a.RoleDefinitionID, directory.ErrNotFound)
-	}
-	a.RoleDefinitionID = r.ID
 	for _, id := range f.order {
 		b := f.assignments[id]
 		if b.PrincipalID == a.PrincipalID && strings.EqualFold(b.RoleDefinitionID, a.RoleDefinitionID) && b.DirectoryScopeID == a.DirectoryScopeID {
@@ -496,7 +485,7 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			return directory.Snapshot{}, err
 		}
 		// A fault fails every part, the way a denied $batch would.
-		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err}, nil
+		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err)}, nil
 	}
 	var s directory.Snapshot
 	if req.Domains {
@@ -514,6 +503,9 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		if req.AuthenticationMethods {
 			s.AuthenticationMethodsErr = s.UserErr
 		}
+		if req.RolePaths {
+			s.RolePaths = directory.FailRolePaths(s.UserErr)
+		}
 		return s, nil
 	}
 	if req.RoleAssignments {
@@ -525,6 +517,9 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		if s.AuthenticationMethodsErr = f.faultFor(OpAuthenticationMethods, s.User.ID); s.AuthenticationMethodsErr == nil {
 			s.AuthenticationMethods, s.AuthenticationMethodsErr = f.methods(s.User.ID)
 		}
+	}
+	if req.RolePaths {
+		s.RolePaths = f.rolePaths(s.User.ID)
 	}
 	return s, nil
 }
