@@ -68,6 +68,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"ConcurrentCreates", s.testConcurrentCreates},
 		{"CanceledContext", s.testCanceledContext},
 		{"Self", s.testSelf},
+		{"RolePaths", s.testRolePaths}, // suite_privilege.go
 	} {
 		t.Run(tc.name, tc.fn)
 	}
