@@ -3,22 +3,23 @@ package verify
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/roles"
 )
 
-func roleChecks(expected []roles.Role, snap directory.Snapshot) []Check {
+func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
 	var cs []Check
 	if err := snap.RoleAssignmentsErr; err != nil {
-		hint := permissionHint(err)
+		hint := remedy(err, permRoleAssignments)
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
 		cs = append(cs,
 			unknown(CheckRolesAssigned, ev, hint),
 			unknown(CheckLeastPrivilege, ev, hint),
 			unknown(CheckNoUnexpectedPrivAdm, ev, hint))
 	} else {
-		cs = append(cs, assignedChecks(expected, snap.RoleAssignments)...)
+		cs = append(cs, assignedChecks(expected, snap, now)...)
 	}
 	if c, ok := privilegedExpectedCheck(expected); ok {
 		cs = append(cs, c)
@@ -42,65 +43,104 @@ func privilegedExpectedCheck(expected []roles.Role) (Check, bool) {
 		"Privileged roles were explicitly allowed. Prefer a less privileged role where the workload allows it, and review this account regularly."), true
 }
 
-func roleName(id string) (roles.Role, string) {
-	if r, ok := roles.Lookup(id); ok {
-		return r, r.Name
-	}
-	return roles.Role{ID: id}, "custom role " + id
-}
-
-func assignedChecks(expected []roles.Role, as []directory.RoleAssignment) []Check {
-	atTenant := map[string]bool{}
-	for _, a := range as {
-		if a.DirectoryScopeID == directory.TenantScope {
-			atTenant[strings.ToLower(a.RoleDefinitionID)] = true
-		}
-	}
+// assignedChecks judges every path to a role (see collectGrants): only an
+// active assignment at tenant scope, the account's own or its group's,
+// satisfies roles.assigned; every other path, eligible ones included,
+// counts as held for roles.least-privilege and
+// roles.no-unexpected-privileged. A path that could not be read makes
+// those two checks unknown unless they already fail.
+func assignedChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
+	rp := collectGrants(snap, now)
+	n := newNamer(snap.RolePaths)
 	want := map[string]bool{}
-	var missing, held []string
 	for _, r := range expected {
 		want[r.ID] = true
-		if atTenant[r.ID] {
-			held = append(held, r.Name)
-		} else {
-			missing = append(missing, r.Name)
-		}
 	}
 	var cs []Check
-	switch {
-	case len(expected) == 0:
-		cs = append(cs, pass(CheckRolesAssigned, "no role is expected"))
-	case len(missing) == 0:
-		cs = append(cs, pass(CheckRolesAssigned, "assigned at /: "+strings.Join(held, ", ")))
-	default:
-		cs = append(cs, fail(CheckRolesAssigned, "missing at tenant scope /: "+strings.Join(missing, ", "),
-			"Assign the missing role(s) at directory scope: Users > the account > Assigned roles > Add assignments (or re-run Provision)."))
-	}
+	cs = append(cs, rolesAssignedCheck(expected, rp.grants, n))
+
 	var extra, extraPriv []string
-	for _, a := range as {
-		id := strings.ToLower(a.RoleDefinitionID)
-		if want[id] && a.DirectoryScopeID == directory.TenantScope {
+	for _, g := range rp.grants {
+		if want[g.roleID] && g.scopeID == directory.TenantScope {
 			continue
 		}
-		r, name := roleName(id)
-		desc := fmt.Sprintf("%s at %s", name, a.DirectoryScopeID)
+		r, _ := n.role(g.roleID)
+		desc := n.describe(g)
 		extra = append(extra, desc)
 		if r.Privileged || r.Name == "" {
 			// A custom role cannot be judged: treat it as privileged.
 			extraPriv = append(extraPriv, desc)
 		}
 	}
-	if len(extra) == 0 {
-		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(as))))
-	} else {
-		cs = append(cs, fail(CheckLeastPrivilege, "unexpected: "+strings.Join(extra, "; "),
-			"Remove the unexpected role assignment(s): Users > the account > Assigned roles > Remove. A service account should hold only the roles its workloads need."))
+	suffix := ""
+	if len(rp.unreadable) > 0 {
+		suffix = " (and " + rp.unreadableEvidence() + ")"
 	}
-	if len(extraPriv) == 0 {
-		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, "no privileged role beyond the expected ones"))
-	} else {
-		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; "),
-			"Remove these assignments now and find out who added them: a privileged role on a service account is a path to taking over the tenant. Check the audit log (Monitoring > Audit logs, category RoleManagement)."))
+	notes := ""
+	if len(rp.notes) > 0 {
+		notes = "; " + strings.Join(rp.notes, "; ")
+	}
+	switch {
+	case len(extra) > 0:
+		cs = append(cs, fail(CheckLeastPrivilege, "unexpected: "+strings.Join(extra, "; ")+suffix,
+			"Remove the unexpected role(s): Users > the account > Assigned roles (active and eligible assignments) > Remove, and take the account out of any role-assignable group that holds them (Groups > the group > Members). A service account should hold only the roles its workloads need."))
+	case len(rp.unreadable) > 0:
+		cs = append(cs, unknown(CheckLeastPrivilege, rp.unreadableEvidence(), rp.unreadableHint()))
+	default:
+		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(rp.grants))+notes))
+	}
+	switch {
+	case len(extraPriv) > 0:
+		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; ")+suffix,
+			"Remove these assignments now (eligible ones too: an eligible account can activate the role at will) and find out who added them: a privileged role on a service account is a path to taking over the tenant. Check the audit log (Monitoring > Audit logs, categories RoleManagement and GroupManagement)."))
+	case len(rp.unreadable) > 0:
+		cs = append(cs, unknown(CheckNoUnexpectedPrivAdm, rp.unreadableEvidence(), rp.unreadableHint()))
+	default:
+		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, "no privileged role beyond the expected ones"+notes))
 	}
 	return cs
+}
+
+// rolesAssignedCheck passes when every expected role is active at tenant
+// scope; a role that is only eligible is still missing.
+func rolesAssignedCheck(expected []roles.Role, grants []grant, n namer) Check {
+	var missing, held []string
+	for _, r := range expected {
+		var active, eligible []grant
+		for _, g := range grants {
+			switch {
+			case g.roleID != r.ID || g.scopeID != directory.TenantScope:
+			case g.eligible:
+				eligible = append(eligible, g)
+			default:
+				active = append(active, g)
+			}
+		}
+		switch {
+		case len(active) > 0:
+			held = append(held, pathNote(r.Name, active[0], n))
+		case len(eligible) > 0:
+			missing = append(missing, fmt.Sprintf("%s (only %s: the partner needs it active)", r.Name, strings.TrimPrefix(n.describe(eligible[0]), n.describe(grant{roleID: r.ID, scopeID: directory.TenantScope})+" — ")))
+		default:
+			missing = append(missing, r.Name)
+		}
+	}
+	switch {
+	case len(expected) == 0:
+		return pass(CheckRolesAssigned, "no role is expected")
+	case len(missing) == 0:
+		return pass(CheckRolesAssigned, "assigned at /: "+strings.Join(held, ", "))
+	}
+	return fail(CheckRolesAssigned, "missing at tenant scope /: "+strings.Join(missing, ", "),
+		"Assign the missing role(s) as active (not only eligible) at directory scope: Users > the account > Assigned roles > Add assignments, assignment type Active (or re-run Provision).")
+}
+
+// pathNote names a role held otherwise than by a permanent assignment of
+// the account's own: "Teams Administrator (through group 'Tier0' (id))".
+func pathNote(name string, g grant, n namer) string {
+	plain := n.describe(grant{roleID: g.roleID, scopeID: g.scopeID})
+	if d := n.describe(g); d != plain {
+		return name + " (" + strings.TrimPrefix(d, plain+" — ") + ")"
+	}
+	return name
 }

@@ -220,8 +220,17 @@ func (d deniedReads) String() string {
 func (d deniedReads) loud() deniedReads { d.silent = false; return d }
 
 // primitivesOnly hides the optional interfaces of the directory it wraps,
-// so that Verify falls back to one call per primitive.
+// so that Verify falls back to one call per primitive, except
+// RolePathReader: the primitive the fallback reads role paths with.
 type primitivesOnly struct{ directory.Directory }
+
+func (p primitivesOnly) RolePaths(ctx context.Context, userID string) (directory.RolePaths, error) {
+	return directory.ReadRolePaths(ctx, p.Directory, userID)
+}
+
+// noRolePaths hides every optional interface, RolePathReader included: a
+// backend that cannot read PIM eligibility or group memberships.
+type noRolePaths struct{ directory.Directory }
 
 // statusIDs returns the IDs of the checks with the given status, sorted.
 func statusIDs(r verify.Report, s verify.Status) []string {

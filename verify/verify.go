@@ -81,7 +81,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	}
 	expected, _ := acct.ExpectedRoles() // Validate checked it
 	snap, err := directory.ReadSnapshot(ctx, v.dir, directory.SnapshotRequest{
-		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true,
+		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true, RolePaths: true,
 	})
 	if err != nil {
 		return Report{}, &Error{Account: acct.String(), Err: err}
@@ -116,7 +116,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 		fmt.Sprintf("user %s (%s), created %s", u.UserPrincipalName, u.ID, u.CreatedDateTime.UTC().Format(time.RFC3339))))
 	rep.Checks = append(rep.Checks, v.userChecks(acct, u)...)
 	rep.Checks = append(rep.Checks, mfaCheck(snap))
-	rep.Checks = append(rep.Checks, roleChecks(expected, snap)...)
+	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))
 	return rep, nil
 }
