@@ -283,7 +283,7 @@ func TestProvisionReportsUnexpectedRoles(t *testing.T) {
 
 	wantUnexpected := []roles.Role{
 		{ID: globalReaderID, Name: "Global Reader", Privileged: true},
-		{ID: teamsAdminID, Name: "Teams Administrator at scope /administrativeUnits/au1"},
+		{ID: teamsAdminID, Name: "Teams Administrator at /administrativeUnits/au1 — scoped to administrative unit au1"},
 	}
 	plan, err := p.Plan(ctx, validSpec())
 	if err != nil {
@@ -337,7 +337,7 @@ func TestProvisionRoleAtOtherScopeIsMissing(t *testing.T) {
 	if diff := cmp.Diff(wantChanges, res.Changes); diff != "" {
 		t.Errorf("Changes (-want +got):\n%s", diff)
 	}
-	wantUnexpected := []roles.Role{{ID: exchangeAdminID, Name: "Exchange Administrator at scope /administrativeUnits/au1"}}
+	wantUnexpected := []roles.Role{{ID: exchangeAdminID, Name: "Exchange Administrator at /administrativeUnits/au1 — scoped to administrative unit au1"}}
 	if diff := cmp.Diff(wantUnexpected, res.Unexpected); diff != "" {
 		t.Errorf("Unexpected (-want +got):\n%s", diff)
 	}

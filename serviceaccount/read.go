@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/internal/rolepaths"
 	"github.com/cloudhub/consent/roles"
 )
 
@@ -24,7 +26,7 @@ type state struct {
 func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normalized) (state, error) {
 	upn := n.spec.UserPrincipalName
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
-	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true}, upn)
+	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true}, upn)
 	if err != nil {
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
 	}
@@ -87,20 +89,7 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 			missing = append(missing, r)
 		}
 	}
-	for _, a := range snap.RoleAssignments {
-		id := strings.ToLower(a.RoleDefinitionID)
-		if want[id] && a.DirectoryScopeID == directory.TenantScope {
-			continue
-		}
-		r, ok := roles.Lookup(id)
-		if !ok {
-			r = roles.Role{ID: id, Name: "custom role " + id}
-		}
-		if a.DirectoryScopeID != directory.TenantScope {
-			r.Name += " at scope " + a.DirectoryScopeID
-		}
-		pl.Unexpected = append(pl.Unexpected, r)
-	}
+	pl.Unexpected, pl.Warnings = unexpectedRoles(snap, want, p.opts.Now(), pl.Warnings)
 	if IsManaged(u) && len(missing) > 0 && !neverSignedIn(u) {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("granting %d role(s) to an existing account (%s) whose password has been changed since creation: the %q marker is not proof of origin (anyone allowed to edit employeeType can set it), so check that this is the object ID you onboarded", len(missing), u.ID, MarkerPrefix))
 	}
@@ -140,4 +129,31 @@ func (p *Provisioner) readSnapshot(ctx context.Context, r *retrier, req director
 			return snap, rerr
 		}
 	}
+}
+
+// unexpectedRoles lists the roles the account holds beyond the spec
+// through every path (its own assignments at any scope, PIM eligibility,
+// time-bound PIM assignments, role-assignable groups), each named with its
+// path, and warns about the paths that could not be read.
+func unexpectedRoles(snap directory.Snapshot, want map[string]bool, now time.Time, warnings []string) ([]roles.Role, []string) {
+	rp := rolepaths.Collect(snap, now)
+	n := rolepaths.NewNamer(snap.RolePaths)
+	var out []roles.Role
+	for _, g := range rp.Grants {
+		if want[g.RoleID] && g.ScopeID == directory.TenantScope {
+			continue
+		}
+		r, name := n.Role(g.RoleID)
+		r.Name = name
+		if g != (rolepaths.Grant{RoleID: g.RoleID, ScopeID: directory.TenantScope}) {
+			// Not the account's own permanent assignment at tenant
+			// scope: name the path.
+			r.Name = n.Describe(g)
+		}
+		out = append(out, r)
+	}
+	if len(rp.Unreadable) > 0 {
+		warnings = append(warnings, "roles held beyond the spec may be missing from this report: "+rp.UnreadableEvidence())
+	}
+	return out, warnings
 }

@@ -2,17 +2,19 @@ package verify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/internal/rolepaths"
 	"github.com/cloudhub/consent/roles"
 )
 
 func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
 	var cs []Check
 	if err := snap.RoleAssignmentsErr; err != nil {
-		hint := remedy(err, permRoleAssignments)
+		hint := remedy(err, rolepaths.PermRoleAssignments)
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
 		cs = append(cs,
 			unknown(CheckRolesAssigned, ev, hint),
@@ -50,22 +52,22 @@ func privilegedExpectedCheck(expected []roles.Role) (Check, bool) {
 // roles.no-unexpected-privileged. A path that could not be read makes
 // those two checks unknown unless they already fail.
 func assignedChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
-	rp := collectGrants(snap, now)
-	n := newNamer(snap.RolePaths)
+	rp := rolepaths.Collect(snap, now)
+	n := rolepaths.NewNamer(snap.RolePaths)
 	want := map[string]bool{}
 	for _, r := range expected {
 		want[r.ID] = true
 	}
 	var cs []Check
-	cs = append(cs, rolesAssignedCheck(expected, rp.grants, n))
+	cs = append(cs, rolesAssignedCheck(expected, rp.Grants, n))
 
 	var extra, extraPriv []string
-	for _, g := range rp.grants {
-		if want[g.roleID] && g.scopeID == directory.TenantScope {
+	for _, g := range rp.Grants {
+		if want[g.RoleID] && g.ScopeID == directory.TenantScope {
 			continue
 		}
-		r, _ := n.role(g.roleID)
-		desc := n.describe(g)
+		r, _ := n.Role(g.RoleID)
+		desc := n.Describe(g)
 		extra = append(extra, desc)
 		if r.Privileged || r.Name == "" {
 			// A custom role cannot be judged: treat it as privileged.
@@ -73,28 +75,28 @@ func assignedChecks(expected []roles.Role, snap directory.Snapshot, now time.Tim
 		}
 	}
 	suffix := ""
-	if len(rp.unreadable) > 0 {
-		suffix = " (and " + rp.unreadableEvidence() + ")"
+	if len(rp.Unreadable) > 0 {
+		suffix = " (and " + rp.UnreadableEvidence() + ")"
 	}
 	notes := ""
-	if len(rp.notes) > 0 {
-		notes = "; " + strings.Join(rp.notes, "; ")
+	if len(rp.Notes) > 0 {
+		notes = "; " + strings.Join(rp.Notes, "; ")
 	}
 	switch {
 	case len(extra) > 0:
 		cs = append(cs, fail(CheckLeastPrivilege, "unexpected: "+strings.Join(extra, "; ")+suffix,
 			"Remove the unexpected role(s): Users > the account > Assigned roles (active and eligible assignments) > Remove, and take the account out of any role-assignable group that holds them (Groups > the group > Members). A service account should hold only the roles its workloads need."))
-	case len(rp.unreadable) > 0:
-		cs = append(cs, unknown(CheckLeastPrivilege, rp.unreadableEvidence(), rp.unreadableHint()))
+	case len(rp.Unreadable) > 0:
+		cs = append(cs, unknown(CheckLeastPrivilege, rp.UnreadableEvidence(), unreadableHint(rp)))
 	default:
-		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(rp.grants))+notes))
+		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(rp.Grants))+notes))
 	}
 	switch {
 	case len(extraPriv) > 0:
 		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; ")+suffix,
 			"Remove these assignments now (eligible ones too: an eligible account can activate the role at will) and find out who added them: a privileged role on a service account is a path to taking over the tenant. Check the audit log (Monitoring > Audit logs, categories RoleManagement and GroupManagement)."))
-	case len(rp.unreadable) > 0:
-		cs = append(cs, unknown(CheckNoUnexpectedPrivAdm, rp.unreadableEvidence(), rp.unreadableHint()))
+	case len(rp.Unreadable) > 0:
+		cs = append(cs, unknown(CheckNoUnexpectedPrivAdm, rp.UnreadableEvidence(), unreadableHint(rp)))
 	default:
 		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, "no privileged role beyond the expected ones"+notes))
 	}
@@ -103,14 +105,14 @@ func assignedChecks(expected []roles.Role, snap directory.Snapshot, now time.Tim
 
 // rolesAssignedCheck passes when every expected role is active at tenant
 // scope; a role that is only eligible is still missing.
-func rolesAssignedCheck(expected []roles.Role, grants []grant, n namer) Check {
+func rolesAssignedCheck(expected []roles.Role, grants []rolepaths.Grant, n rolepaths.Namer) Check {
 	var missing, held []string
 	for _, r := range expected {
-		var active, eligible []grant
+		var active, eligible []rolepaths.Grant
 		for _, g := range grants {
 			switch {
-			case g.roleID != r.ID || g.scopeID != directory.TenantScope:
-			case g.eligible:
+			case g.RoleID != r.ID || g.ScopeID != directory.TenantScope:
+			case g.Eligible:
 				eligible = append(eligible, g)
 			default:
 				active = append(active, g)
@@ -120,7 +122,7 @@ func rolesAssignedCheck(expected []roles.Role, grants []grant, n namer) Check {
 		case len(active) > 0:
 			held = append(held, pathNote(r.Name, active[0], n))
 		case len(eligible) > 0:
-			missing = append(missing, fmt.Sprintf("%s (only %s: the partner needs it active)", r.Name, strings.TrimPrefix(n.describe(eligible[0]), n.describe(grant{roleID: r.ID, scopeID: directory.TenantScope})+" — ")))
+			missing = append(missing, fmt.Sprintf("%s (only %s: the partner needs it active)", r.Name, strings.TrimPrefix(n.Describe(eligible[0]), n.Describe(rolepaths.Grant{RoleID: r.ID, ScopeID: directory.TenantScope})+" — ")))
 		default:
 			missing = append(missing, r.Name)
 		}
@@ -137,10 +139,22 @@ func rolesAssignedCheck(expected []roles.Role, grants []grant, n namer) Check {
 
 // pathNote names a role held otherwise than by a permanent assignment of
 // the account's own: "Teams Administrator (through group 'Tier0' (id))".
-func pathNote(name string, g grant, n namer) string {
-	plain := n.describe(grant{roleID: g.roleID, scopeID: g.scopeID})
-	if d := n.describe(g); d != plain {
+func pathNote(name string, g rolepaths.Grant, n rolepaths.Namer) string {
+	plain := n.Describe(rolepaths.Grant{RoleID: g.RoleID, ScopeID: g.ScopeID})
+	if d := n.Describe(g); d != plain {
 		return name + " (" + strings.TrimPrefix(d, plain+" — ") + ")"
 	}
 	return name
+}
+
+// unreadableHint is the remediation for the paths that could not be read,
+// once per distinct remedy.
+func unreadableHint(r rolepaths.Report) string {
+	var hints []string
+	for _, u := range r.Unreadable {
+		if h := remedy(u.Err, u.Permission); !slices.Contains(hints, h) {
+			hints = append(hints, h)
+		}
+	}
+	return strings.Join(hints, " ")
 }

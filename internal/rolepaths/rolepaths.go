@@ -1,9 +1,13 @@
-package verify
+// Package rolepaths finds every path by which an account holds a
+// directory role in a [directory.Snapshot] (its own active assignments,
+// time-bound PIM assignments, PIM eligibilities, and the active and
+// eligible roles of its role-assignable groups) and describes each one,
+// for package verify's role checks and package serviceaccount's plan.
+package rolepaths
 
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -11,33 +15,33 @@ import (
 	"github.com/cloudhub/consent/roles"
 )
 
-// grant is one path by which the account holds a role.
-type grant struct {
-	roleID  string // lower case
-	scopeID string
+// Grant is one path by which the account holds a role.
+type Grant struct {
+	RoleID  string // lower case
+	ScopeID string
 	// eligible: PIM eligibility (the account may activate it at will);
 	// otherwise active.
-	eligible bool
+	Eligible bool
 	// from is the start of a PIM eligibility that has not begun yet, end
 	// the end of a PIM schedule; zero when not set.
-	from, end time.Time
+	From, End time.Time
 	// group is the role-assignable group the role is held through, or nil
 	// for the account's own assignment.
-	group *directory.Group
+	Group *directory.Group
 }
 
-// active reports whether the grant is an active assignment at tenant
+// ActiveAtTenant reports whether the grant is an active assignment at tenant
 // scope: what roles.assigned asks of an expected role.
-func (g grant) activeAtTenant() bool { return !g.eligible && g.scopeID == directory.TenantScope }
+func (g Grant) ActiveAtTenant() bool { return !g.Eligible && g.ScopeID == directory.TenantScope }
 
-// namer names roles and scopes from what the snapshot read.
-type namer struct {
+// Namer names roles and scopes from what the snapshot read.
+type Namer struct {
 	definitions map[string]directory.RoleDefinition
 	scopes      map[string]directory.DirectoryScope
 }
 
-func newNamer(p directory.RolePaths) namer {
-	n := namer{definitions: map[string]directory.RoleDefinition{}, scopes: map[string]directory.DirectoryScope{}}
+func NewNamer(p directory.RolePaths) Namer {
+	n := Namer{definitions: map[string]directory.RoleDefinition{}, scopes: map[string]directory.DirectoryScope{}}
 	for _, d := range p.RoleDefinitions {
 		n.definitions[strings.ToLower(d.ID)] = d
 	}
@@ -47,9 +51,9 @@ func newNamer(p directory.RolePaths) namer {
 	return n
 }
 
-// role returns the catalog's role for a built-in role, or a role with an
+// Role returns the catalog's role for a built-in role, or a role with an
 // empty Name (which counts as privileged) and the custom role's label.
-func (n namer) role(id string) (roles.Role, string) {
+func (n Namer) Role(id string) (roles.Role, string) {
 	if r, ok := roles.Lookup(id); ok {
 		return r, r.Name
 	}
@@ -59,9 +63,9 @@ func (n namer) role(id string) (roles.Role, string) {
 	return roles.Role{ID: id}, "custom role " + id
 }
 
-// scope describes a directory scope: "at /" for the tenant, the
+// Scope describes a directory scope: "at /" for the tenant, the
 // administrative unit or application by name when it is known.
-func (n namer) scope(id string) string {
+func (n Namer) Scope(id string) string {
 	if id == directory.TenantScope {
 		return "at /"
 	}
@@ -77,23 +81,23 @@ func (n namer) scope(id string) string {
 	return fmt.Sprintf("at %s — scoped to %s %s", id, kind, strings.TrimPrefix(id[strings.LastIndexByte(id, '/'):], "/"))
 }
 
-// describe names a grant's role, scope and path, for example
+// Describe names a grant's role, scope and path, for example
 // "Global Administrator at / — eligible through PIM until 2027-01-31".
-func (n namer) describe(g grant) string {
-	_, name := n.role(g.roleID)
-	desc := name + " " + n.scope(g.scopeID)
+func (n Namer) Describe(g Grant) string {
+	_, name := n.Role(g.RoleID)
+	desc := name + " " + n.Scope(g.ScopeID)
 	var path []string
-	if g.eligible {
-		path = append(path, "eligible through PIM"+window(g.from, g.end))
-	} else if !g.end.IsZero() {
-		path = append(path, "active through PIM"+window(time.Time{}, g.end))
+	if g.Eligible {
+		path = append(path, "eligible through PIM"+window(g.From, g.End))
+	} else if !g.End.IsZero() {
+		path = append(path, "active through PIM"+window(time.Time{}, g.End))
 	}
-	if g.group != nil {
-		name := g.group.DisplayName
+	if g.Group != nil {
+		name := g.Group.DisplayName
 		if name == "" {
 			name = "(name not readable)"
 		}
-		path = append(path, fmt.Sprintf("through group '%s' (%s)", name, g.group.ID))
+		path = append(path, fmt.Sprintf("through group '%s' (%s)", name, g.Group.ID))
 	}
 	if len(path) > 0 {
 		desc += " — " + strings.Join(path, ", ")
@@ -114,42 +118,42 @@ func window(from, end time.Time) string {
 	return s + " until " + end.UTC().Format(time.DateOnly)
 }
 
-// rolePathsReport is what the role checks learnt from every path.
-type rolePathsReport struct {
-	grants []grant
+// Report is what [Collect] learnt from every path.
+type Report struct {
+	Grants []Grant
 	// unreadable are the paths that could not be read, each with its
 	// error; they make a check that found nothing unknown.
-	unreadable []unreadablePath
+	Unreadable []Unreadable
 	// notes are facts that explain a pass, such as PIM not being
 	// available in the tenant.
-	notes []string
+	Notes []string
 }
 
-type unreadablePath struct {
-	what       string // "PIM eligibility", ...
-	err        error
-	permission string // what the read needs, for the hint
+type Unreadable struct {
+	What       string // "PIM eligibility", ...
+	Err        error
+	Permission string // what the read needs, for the hint
 }
 
 // The reads of the role paths and the permissions each needs (application
 // permission, or delegated permission with one of the roles).
 const (
-	permRoleAssignments = "RoleManagement.Read.Directory (application, or delegated with Directory Readers, Global Reader or Privileged Role Administrator)"
-	permEligibility     = "RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
-	permActiveSchedules = "RoleAssignmentSchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
-	permGroups          = "GroupMember.Read.All (application or delegated)"
+	PermRoleAssignments = "RoleManagement.Read.Directory (application, or delegated with Directory Readers, Global Reader or Privileged Role Administrator)"
+	PermEligibility     = "RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
+	PermActiveSchedules = "RoleAssignmentSchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
+	PermGroups          = "GroupMember.Read.All (application or delegated)"
 )
 
-// noPIM is the evidence of a tenant without Microsoft Entra ID P2.
-const noPIM = "PIM is not available in this tenant: no eligible assignments possible"
+// NoPIM is the evidence of a tenant without Microsoft Entra ID P2.
+const NoPIM = "PIM is not available in this tenant: no eligible assignments possible"
 
-// collectGrants gathers every path to a role from the snapshot: the
+// Collect gathers every path to a role from the snapshot: the
 // account's active assignments (with the end of a time-bound one), active
 // schedules the list did not return, PIM eligibilities, and the active and
 // eligible roles of its role-assignable groups. Expired schedules are left
 // out.
-func collectGrants(snap directory.Snapshot, now time.Time) rolePathsReport {
-	var r rolePathsReport
+func Collect(snap directory.Snapshot, now time.Time) Report {
+	var r Report
 	p := snap.RolePaths
 	ends := map[string]time.Time{} // by assignment ID, and by role|scope
 	if p.ActiveSchedulesErr == nil {
@@ -162,15 +166,15 @@ func collectGrants(snap directory.Snapshot, now time.Time) rolePathsReport {
 	}
 	listed := map[string]bool{}
 	for _, a := range snap.RoleAssignments {
-		g := grant{roleID: strings.ToLower(a.RoleDefinitionID), scopeID: a.DirectoryScopeID}
+		g := Grant{RoleID: strings.ToLower(a.RoleDefinitionID), ScopeID: a.DirectoryScopeID}
 		if end, ok := ends[strings.ToLower(a.ID)]; ok {
-			g.end = end
+			g.End = end
 		} else if end, ok := ends[key(a.RoleDefinitionID, a.DirectoryScopeID)]; ok {
-			g.end = end
+			g.End = end
 		}
 		listed[strings.ToLower(a.ID)] = true
 		listed[key(a.RoleDefinitionID, a.DirectoryScopeID)] = true
-		r.grants = append(r.grants, g)
+		r.Grants = append(r.Grants, g)
 	}
 	// Active schedules add what the list did not return (Microsoft
 	// documents that they include every active assignment; not that the
@@ -181,86 +185,77 @@ func collectGrants(snap directory.Snapshot, now time.Time) rolePathsReport {
 			if s.Expired(now) || listed[strings.ToLower(s.RoleAssignmentID)] || listed[key(s.RoleDefinitionID, s.DirectoryScopeID)] {
 				continue
 			}
-			r.grants = append(r.grants, grant{roleID: strings.ToLower(s.RoleDefinitionID), scopeID: s.DirectoryScopeID, end: s.EndDateTime})
+			r.Grants = append(r.Grants, Grant{RoleID: strings.ToLower(s.RoleDefinitionID), ScopeID: s.DirectoryScopeID, End: s.EndDateTime})
 		}
 	case errors.Is(err, directory.ErrNotLicensed):
 		// No PIM: every active assignment is in the list.
 	default:
-		r.unreadable = append(r.unreadable, unreadablePath{"active PIM assignments (schedule instances)", err, permActiveSchedules})
+		r.Unreadable = append(r.Unreadable, Unreadable{"active PIM assignments (schedule instances)", err, PermActiveSchedules})
 	}
 	switch err := p.EligibilitiesErr; {
 	case err == nil:
-		r.grants = append(r.grants, eligibleGrants(p.Eligibilities, nil, now)...)
+		r.Grants = append(r.Grants, eligibleGrants(p.Eligibilities, nil, now)...)
 	case errors.Is(err, directory.ErrNotLicensed):
-		r.notes = append(r.notes, noPIM)
+		r.Notes = append(r.Notes, NoPIM)
 	default:
-		r.unreadable = append(r.unreadable, unreadablePath{"PIM eligibility", err, permEligibility})
+		r.Unreadable = append(r.Unreadable, Unreadable{"PIM eligibility", err, PermEligibility})
 	}
 	if err := p.GroupsErr; err != nil {
-		r.unreadable = append(r.unreadable, unreadablePath{"role-assignable group memberships", err, permGroups})
+		r.Unreadable = append(r.Unreadable, Unreadable{"role-assignable group memberships", err, PermGroups})
 	}
 	for i := range p.Groups {
 		gr := &p.Groups[i]
 		grp := gr.Group
 		if err := gr.RoleAssignmentsErr; err != nil {
-			r.unreadable = append(r.unreadable, unreadablePath{fmt.Sprintf("roles of group '%s' (%s)", grp.DisplayName, grp.ID), err, permRoleAssignments})
+			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("roles of group '%s' (%s)", grp.DisplayName, grp.ID), err, PermRoleAssignments})
 		}
 		for _, a := range gr.RoleAssignments {
-			r.grants = append(r.grants, grant{roleID: strings.ToLower(a.RoleDefinitionID), scopeID: a.DirectoryScopeID, group: &grp})
+			r.Grants = append(r.Grants, Grant{RoleID: strings.ToLower(a.RoleDefinitionID), ScopeID: a.DirectoryScopeID, Group: &grp})
 		}
 		switch err := gr.EligibilitiesErr; {
 		case err == nil:
-			r.grants = append(r.grants, eligibleGrants(gr.Eligibilities, &grp, now)...)
+			r.Grants = append(r.Grants, eligibleGrants(gr.Eligibilities, &grp, now)...)
 		case errors.Is(err, directory.ErrNotLicensed):
 		default:
-			r.unreadable = append(r.unreadable, unreadablePath{fmt.Sprintf("PIM eligibility of group '%s' (%s)", grp.DisplayName, grp.ID), err, permEligibility})
+			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("PIM eligibility of group '%s' (%s)", grp.DisplayName, grp.ID), err, PermEligibility})
 		}
 	}
 	return r
 }
 
-func eligibleGrants(ss []directory.RoleSchedule, group *directory.Group, now time.Time) []grant {
-	var out []grant
+func eligibleGrants(ss []directory.RoleSchedule, group *directory.Group, now time.Time) []Grant {
+	var out []Grant
 	for _, s := range ss {
 		if s.Expired(now) {
 			continue
 		}
-		g := grant{roleID: strings.ToLower(s.RoleDefinitionID), scopeID: s.DirectoryScopeID, eligible: true, end: s.EndDateTime, group: group}
+		g := Grant{RoleID: strings.ToLower(s.RoleDefinitionID), ScopeID: s.DirectoryScopeID, Eligible: true, End: s.EndDateTime, Group: group}
 		if s.StartDateTime.After(now) {
-			g.from = s.StartDateTime
+			g.From = s.StartDateTime
 		}
 		out = append(out, g)
 	}
 	return out
 }
 
-func key(roleID, scopeID string) string { return strings.ToLower(roleID) + "|" + strings.ToLower(scopeID) }
+func key(roleID, scopeID string) string {
+	return strings.ToLower(roleID) + "|" + strings.ToLower(scopeID)
+}
 
-// unreadableEvidence says which paths could not be read, once per error.
-func (r rolePathsReport) unreadableEvidence() string {
+// UnreadableEvidence says which paths could not be read, once per error.
+func (r Report) UnreadableEvidence() string {
 	var errs []string
 	whats := map[string][]string{}
-	for _, u := range r.unreadable {
-		e := u.err.Error()
+	for _, u := range r.Unreadable {
+		e := u.Err.Error()
 		if _, seen := whats[e]; !seen {
 			errs = append(errs, e)
 		}
-		whats[e] = append(whats[e], u.what)
+		whats[e] = append(whats[e], u.What)
 	}
 	var parts []string
 	for _, e := range errs {
 		parts = append(parts, fmt.Sprintf("%s could not be read: %s", strings.Join(whats[e], ", "), e))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// unreadableHint is the remediation for the paths that could not be read.
-func (r rolePathsReport) unreadableHint() string {
-	var hints []string
-	for _, u := range r.unreadable {
-		if h := remedy(u.err, u.permission); !slices.Contains(hints, h) {
-			hints = append(hints, h)
-		}
-	}
-	return strings.Join(hints, " ")
 }
