@@ -76,6 +76,9 @@ type SnapshotRequest struct {
 	// their roles, and the names of the custom roles and scopes they refer
 	// to (see [RolePaths]).
 	RolePaths bool
+	// SignInActivity asks for the user's sign-in activity, which the
+	// credential may not be allowed (or the tenant not licensed) to read.
+	SignInActivity bool
 }
 
 // Snapshot is what [ReadSnapshot] read. Each part carries its own error, so
@@ -96,6 +99,9 @@ type Snapshot struct {
 
 	// RolePaths carries its own errors, one per part.
 	RolePaths RolePaths
+
+	SignInActivity    SignInActivity
+	SignInActivityErr error
 }
 
 // Snapshotter is implemented by a directory that can read a user together
@@ -139,6 +145,9 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 		if req.RolePaths {
 			snap.RolePaths = FailRolePaths(snap.UserErr)
 		}
+		if req.SignInActivity {
+			snap.SignInActivityErr = snap.UserErr
+		}
 		return snap, nil
 	}
 	if req.RoleAssignments {
@@ -152,6 +161,9 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 		if snap.RolePaths, err = ReadRolePaths(ctx, d, snap.User.ID); err != nil {
 			return Snapshot{}, err
 		}
+	}
+	if req.SignInActivity {
+		snap.SignInActivity, snap.SignInActivityErr = ReadSignInActivity(ctx, d, snap.User.ID)
 	}
 	if err := ctx.Err(); err != nil {
 		return Snapshot{}, err

@@ -126,6 +126,9 @@ const (
 	MethodTemporaryAccessPass     MethodType = "temporaryAccessPass"
 	MethodPlatformCredential      MethodType = "platformCredential"
 	MethodExternal                MethodType = "externalAuthenticationMethod"
+	// MethodQRCodePin is a QR code with a PIN, which Microsoft documents
+	// as a single-factor method for frontline workers.
+	MethodQRCodePin MethodType = "qrCodePin"
 )
 
 // AuthenticationMethod is one registered authentication method of a user.

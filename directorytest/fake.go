@@ -107,7 +107,8 @@ type Fake struct {
 	fault       FaultFunc
 	calls       []Call
 	tenantID    string
-	priv        privileges // fake_privilege.go
+	priv        privileges           // fake_privilege.go
+	signIns     map[string]time.Time // last successful sign-in by user ID (fake_signin.go)
 }
 
 type fakeUser struct {
@@ -485,7 +486,7 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			return directory.Snapshot{}, err
 		}
 		// A fault fails every part, the way a denied $batch would.
-		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err)}, nil
+		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err), SignInActivityErr: err}, nil
 	}
 	var s directory.Snapshot
 	if req.Domains {
@@ -506,6 +507,9 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		if req.RolePaths {
 			s.RolePaths = directory.FailRolePaths(s.UserErr)
 		}
+		if req.SignInActivity {
+			s.SignInActivityErr = s.UserErr
+		}
 		return s, nil
 	}
 	if req.RoleAssignments {
@@ -520,6 +524,11 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 	}
 	if req.RolePaths {
 		s.RolePaths = f.rolePaths(s.User.ID)
+	}
+	if req.SignInActivity {
+		if s.SignInActivityErr = f.faultFor(OpSignInActivity, s.User.ID); s.SignInActivityErr == nil {
+			s.SignInActivity = f.signInActivity(s.User.ID)
+		}
 	}
 	return s, nil
 }
@@ -593,6 +602,7 @@ func (f *Fake) SignIn(ctx context.Context, userID, newPassword string) error {
 	}
 	u.password = newPassword
 	u.mustChange = false
+	f.recordSignIn(u.user.ID)
 	u.user.LastPasswordChangeDateTime = f.timestamp()
 	if min := u.user.CreatedDateTime.Add(time.Minute); u.user.LastPasswordChangeDateTime.Before(min) {
 		// Keep "changed after creation" observable on a clock that has

@@ -46,7 +46,10 @@ func (v *Verifier) userChecks(acct serviceaccount.Account, u directory.User) []C
 		cs = append(cs, unknown(CheckPasswordChanged, "createdDateTime or lastPasswordChangeDateTime was not returned",
 			"Grant User.Read.All (or Directory.Read.All) so the timestamps can be read."))
 	case changed.Sub(created) > v.opts.PasswordChangeTolerance:
-		cs = append(cs, pass(CheckPasswordChanged, fmt.Sprintf("password last changed %s, created %s",
+		// Microsoft documents lastPasswordChangeDateTime as the last time
+		// the user changed the password or it was created, so an
+		// administrator's reset (a new password) moves it too.
+		cs = append(cs, pass(CheckPasswordChanged, fmt.Sprintf("password last changed %s, created %s: changed after creation — by a sign-in or an administrator's reset",
 			changed.UTC().Format(time.RFC3339), created.UTC().Format(time.RFC3339))))
 	default:
 		cs = append(cs, fail(CheckPasswordChanged, fmt.Sprintf("password last changed %s, at creation (%s): the account has not signed in yet",

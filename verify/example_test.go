@@ -79,7 +79,7 @@ func ExampleVerifier_Verify() {
 	// PASS    account.member                  userType is Member
 	// PASS    account.cloud-only              onPremisesSyncEnabled is not set
 	// PASS    account.usage-location          usageLocation is "AU"
-	// PASS    password.changed                password last changed 2026-03-02T10:00:00Z, created 2026-03-02T09:00:00Z
+	// PASS    password.changed                password last changed 2026-03-02T10:00:00Z, created 2026-03-02T09:00:00Z: changed after creation — by a sign-in or an administrator's reset; last successful sign-in 2026-03-02T10:00:00Z
 	// PASS    mfa.registered                  registered: password, microsoftAuthenticator
 	// PASS    roles.assigned                  assigned at /: Teams Administrator
 	// PASS    roles.least-privilege           1 role assignment(s), all expected

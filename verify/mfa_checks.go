@@ -7,18 +7,26 @@ import (
 	"github.com/cloudhub/consent/directory"
 )
 
-// mfaKind says whether a method type is a second factor: yes for the
-// types Microsoft documents as MFA-capable, no for password, temporary
-// access pass and email (usable only for self-service password reset),
-// and unknown for a type this SDK does not know (a new Graph method type
-// is neither trusted nor held against the account).
+// mfaKind says whether a method type is a second factor.
+//
+// The classification follows the derived types of authenticationMethod in
+// Microsoft Graph v1.0 (https://learn.microsoft.com/graph/api/resources/authenticationmethod),
+// eleven today: second factors are Microsoft Authenticator, phone, FIDO2,
+// software OATH, Windows Hello for Business, platform credential and an
+// external method; not second factors are password, temporary access pass
+// (a one-time sign-in, not a registered factor), email (self-service
+// password reset only) and QR code + PIN (documented as single-factor, for
+// frontline workers). Hardware OATH tokens are listed only in the beta
+// version (hardwareOathAuthenticationMethod) and stay recognised as a
+// second factor. A type this SDK does not know is unknown: a new Graph
+// method type is neither trusted nor held against the account.
 func mfaKind(t directory.MethodType) (strong, known bool) {
 	switch t {
 	case directory.MethodMicrosoftAuthenticator, directory.MethodPhone, directory.MethodFido2,
 		directory.MethodSoftwareOath, directory.MethodHardwareOath, directory.MethodWindowsHelloForBusiness,
 		directory.MethodPlatformCredential, directory.MethodExternal:
 		return true, true
-	case directory.MethodPassword, directory.MethodTemporaryAccessPass, directory.MethodEmail:
+	case directory.MethodPassword, directory.MethodTemporaryAccessPass, directory.MethodEmail, directory.MethodQRCodePin:
 		return false, true
 	}
 	return false, false

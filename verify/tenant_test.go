@@ -221,11 +221,16 @@ func (d deniedReads) loud() deniedReads { d.silent = false; return d }
 
 // primitivesOnly hides the optional interfaces of the directory it wraps,
 // so that Verify falls back to one call per primitive, except
-// RolePathReader: the primitive the fallback reads role paths with.
+// RolePathReader and SignInActivityReader: the primitives the fallback
+// reads role paths and sign-in activity with.
 type primitivesOnly struct{ directory.Directory }
 
 func (p primitivesOnly) RolePaths(ctx context.Context, userID string) (directory.RolePaths, error) {
 	return directory.ReadRolePaths(ctx, p.Directory, userID)
+}
+
+func (p primitivesOnly) SignInActivity(ctx context.Context, userID string) (directory.SignInActivity, error) {
+	return directory.ReadSignInActivity(ctx, p.Directory, userID)
 }
 
 // noRolePaths hides every optional interface, RolePathReader included: a

@@ -81,7 +81,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	}
 	expected, _ := acct.ExpectedRoles() // Validate checked it
 	snap, err := directory.ReadSnapshot(ctx, v.dir, directory.SnapshotRequest{
-		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true, RolePaths: true,
+		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true, RolePaths: true, SignInActivity: true,
 	})
 	if err != nil {
 		return Report{}, &Error{Account: acct.String(), Err: err}
@@ -114,7 +114,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	}
 	rep.Checks = append(rep.Checks, pass(CheckExists,
 		fmt.Sprintf("user %s (%s), created %s", u.UserPrincipalName, u.ID, u.CreatedDateTime.UTC().Format(time.RFC3339))))
-	rep.Checks = append(rep.Checks, v.userChecks(acct, u)...)
+	rep.Checks = append(rep.Checks, withSignInEvidence(v.userChecks(acct, u), snap)...)
 	rep.Checks = append(rep.Checks, mfaCheck(snap))
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))

@@ -117,7 +117,7 @@ var accountStates = []accountState{
 	{name: "passing/hardware OATH only", methods: withMethods(directory.MethodHardwareOath)},
 	{name: "passing/platform credential only", methods: withMethods(directory.MethodPlatformCredential)},
 	{name: "passing/external method only", methods: withMethods(directory.MethodExternal)},
-	{name: "passing/unrecognised type beside fido2", methods: withMethods(directory.MethodType("qrCodePin"), directory.MethodFido2)},
+	{name: "passing/unrecognised type beside fido2", methods: withMethods(directory.MethodType("holographicBadge"), directory.MethodFido2)},
 	{name: "passing/role IDs in upper case", edit: func(s *directory.Snapshot) {
 		for i := range s.RoleAssignments {
 			s.RoleAssignments[i].RoleDefinitionID = strings.ToUpper(s.RoleAssignments[i].RoleDefinitionID)
@@ -168,8 +168,10 @@ var accountStates = []accountState{
 		wantFail: []string{verify.CheckMFARegistered}},
 	{name: "temporary access pass and email", methods: withMethods(directory.MethodTemporaryAccessPass, directory.MethodEmail),
 		wantFail: []string{verify.CheckMFARegistered}},
-	{name: "unrecognised method type only", methods: withMethods(directory.MethodType("qrCodePin")),
+	{name: "unrecognised method type only", methods: withMethods(directory.MethodType("holographicBadge")),
 		wantUnknown: []string{verify.CheckMFARegistered}},
+	{name: "QR code and PIN only (single-factor)", methods: withMethods(directory.MethodQRCodePin),
+		wantFail: []string{verify.CheckMFARegistered}},
 	{name: "expected role removed", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.unassign(t, id, "Teams Administrator", directory.TenantScope)
 	}, wantFail: []string{verify.CheckRolesAssigned}},
