@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -266,5 +267,65 @@ func TestProvisionReportsRolePaths(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Plan.Unexpected (-want +got):\n%s", diff)
+	}
+}
+
+// requirementError is a denial that says what it needed, the way a
+// backend's error does through directory.RequirementOf.
+type requirementError struct {
+	class error
+	req   directory.Requirement
+}
+
+func (e requirementError) Error() string                      { return "denied: " + e.class.Error() }
+func (e requirementError) Unwrap() error                      { return e.class }
+func (e requirementError) Requirement() directory.Requirement { return e.req }
+
+// TestUnknownRemedies: the remediation of an unreadable path names the
+// remedy for the class of failure, not always a permission.
+func TestUnknownRemedies(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"missing permission", requirementError{directory.ErrPermission, directory.Requirement{Permissions: []string{"RoleEligibilitySchedule.Read.Directory"}}},
+			[]string{"lacks permission", "Grant RoleEligibilitySchedule.Read.Directory"}},
+		{"missing permission, nothing said", fmt.Errorf("403: %w", directory.ErrPermission),
+			[]string{"Grant RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory"}},
+		{"delegated caller without the role", requirementError{directory.ErrPermission, directory.Requirement{Permissions: []string{"RoleManagement.Read.Directory"}, Roles: []string{"Global Reader", "Privileged Role Administrator"}}},
+			[]string{"signed-in caller lacks the role", "Global Reader or Privileged Role Administrator"}},
+		{"conditional access claims", requirementError{directory.ErrPermission, directory.Requirement{Claims: true}},
+			[]string{"Conditional Access", "claims challenge", "will not help"}},
+		{"missing licence", requirementError{directory.ErrNotLicensed, directory.Requirement{Licenses: []string{"Microsoft Entra ID P1"}}},
+			[]string{"lacks Microsoft Entra ID P1", "no permission changes that"}},
+		{"transient", fmt.Errorf("503: %w", directory.ErrUnavailable),
+			[]string{"Verify again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := newTenant()
+			acct := tn.passingAccount(t, upn)
+			tn.SetFault(func(op directorytest.Op, object string) error {
+				if op == directorytest.OpRoleEligibilities || op == directorytest.OpGroupMemberships && errors.Is(tc.err, directory.ErrNotLicensed) {
+					// A licence error on eligibility means no PIM, which
+					// is not unknown: the group read stands in for it.
+					return tc.err
+				}
+				return nil
+			})
+			rep, err := tn.verifier(tn.Fake).Verify(context.Background(), acct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := mustCheck(t, rep, verify.CheckNoUnexpectedPrivAdm)
+			if c.Status != verify.StatusUnknown {
+				t.Fatalf("status = %s, want unknown", c.Status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(c.Remediation, w) {
+					t.Errorf("remediation %q does not contain %q", c.Remediation, w)
+				}
+			}
+		})
 	}
 }
