@@ -44,6 +44,13 @@
 // fallback: a directory without it (one signed in as an application) gives
 // [ErrInvalid].
 //
+// A backend that can read more than the primitives implements
+// [RolePathReader] (the other paths to a role: PIM eligibility, time-bound
+// assignments, role-assignable groups, with the names of custom roles and
+// administrative units) and [SignInActivityReader]; [ReadRolePaths] and
+// [ReadSignInActivity] report a backend without them with
+// [errors.ErrUnsupported], and [ReadSnapshot] falls back to them.
+//
 // # Concurrency
 //
 // Implementations must be safe for concurrent use by multiple goroutines.

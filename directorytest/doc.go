@@ -57,14 +57,29 @@
 //	writes (users, role assignments)             never: the public client holds no write permission
 //
 // ReadSelf reads the memberships only when the role-assignment list was
-// denied. The fake holds no groups, so memberships are its direct
+// denied. The signed-in view reads no groups (the role paths below are the
+// administrator's view), so memberships are its direct
 // assignments (tenant-wide ones as directory role objects, with
 // [RoleObjectID] as their object ID; administrative-unit-scoped ones as
 // scoped role memberships naming the role object only).
 //
-// What it cannot do: custom role definitions, administrative units,
-// soft-deleted users and their restore, licenses, conditional access, and
-// anything the SDK does not call. Its IDs are deterministic, not random.
+// It models the other paths to a role ([directory.RolePathReader]): groups,
+// role-assignable or not, with users and (for groups that are not
+// role-assignable) groups as members ([Fake.CreateGroup],
+// [Fake.AddGroupMember]); PIM eligibilities with a start and an end
+// ([Fake.CreateEligibility]) and time-bound active assignments
+// ([Fake.CreateActiveSchedule]); administrative units as assignment scopes
+// ([Fake.CreateAdministrativeUnit]); custom role definitions
+// ([Fake.CreateRoleDefinition]); and a tenant without Microsoft Entra ID P2
+// ([Fake.SetPremiumP2]), where PIM reads fail with
+// [directory.ErrNotLicensed]. [Fake.SetTimeBoundAssignmentsListed] acts
+// out the reading of Microsoft's docs in which the role assignments list
+// leaves time-bound assignments out.
+//
+// What it cannot do: application scopes by name, PIM for groups
+// (eligible group membership), activation requests, soft-deleted users and
+// their restore, licenses other than P2, conditional access, and anything
+// the SDK does not call. Its IDs are deterministic, not random.
 //
 // # Denials
 //

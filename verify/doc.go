@@ -12,11 +12,11 @@
 //   - account.member: userType is Member, not Guest.
 //   - account.cloud-only: not synchronised from on-premises (onPremisesSyncEnabled).
 //   - account.usage-location: usageLocation is set, and equals the expected one when given.
-//   - password.changed: lastPasswordChangeDateTime is later than createdDateTime: the first sign-in replaced the temporary password.
-//   - mfa.registered: a second factor is registered (Microsoft Authenticator, phone, FIDO2, software or hardware OATH, Windows Hello for Business, platform credential, external method); password, temporary access pass and email (self-service password reset only) are not; a method type this package does not know makes the check unknown unless a known second factor is also registered.
-//   - roles.assigned: every expected role is assigned at tenant scope "/".
-//   - roles.least-privilege: no role assignment beyond the expected ones, at any scope.
-//   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged (a louder, critical finding).
+//   - password.changed: lastPasswordChangeDateTime is later than createdDateTime. Microsoft documents it as the last time the user changed the password or a password was created, so an administrator's reset moves it too: the evidence says "by a sign-in or an administrator's reset", and adds the last successful sign-in (signInActivity) where the credential may read it (AuditLog.Read.All, Microsoft Entra ID P1). Sign-in activity never changes the status.
+//   - mfa.registered: a second factor is registered (Microsoft Authenticator, phone, FIDO2, software or hardware OATH, Windows Hello for Business, platform credential, external method); password, temporary access pass, email (self-service password reset only) and QR code + PIN (documented as single-factor) are not; a method type this package does not know makes the check unknown unless a known second factor is also registered. The classification follows the derived types of authenticationMethod in Microsoft Graph v1.0; hardware OATH (hardwareOathAuthenticationMethod) is listed only in beta and stays recognised.
+//   - roles.assigned: every expected role is active at tenant scope "/", assigned to the account or to a role-assignable group it is a member of. A role that is only eligible (PIM) does not count: the partner needs it active.
+//   - roles.least-privilege: no role beyond the expected ones, by any path (see Paths to a role), at any scope; an eligible role counts as held.
+//   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged, or a custom role (which cannot be judged), by any path; eligible counts as held (a louder, critical finding).
 //   - roles.privileged-expected: a warning when the expected roles include privileged ones.
 //
 // # Verify as the account
@@ -38,6 +38,31 @@
 // that could see it. Those do not count against Passed; a read that failed
 // (an unknown check) does. Remediations say what the partner can do from
 // its side. See VerifySelf for the exact rule of Passed.
+//
+// # Paths to a role
+//
+// The role checks read every path by which the account holds a directory
+// role, in the same call as the rest ([directory.SnapshotRequest] RolePaths;
+// over Microsoft Graph, the same $batch):
+//
+//   - its own active assignments: roleManagement/directory/roleAssignments filtered by principalId (RoleManagement.Read.Directory);
+//   - time-bound (PIM) active assignments: roleAssignmentScheduleInstances filtered by principalId (RoleAssignmentSchedule.Read.Directory or RoleManagement.Read.Directory). Microsoft documents that these include every active assignment; where the list of assignments did not return one, the instance adds it, and the evidence names its end ("active through PIM until 2027-01-31");
+//   - PIM eligibility: roleEligibilitySchedules filtered by principalId (RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory), never the schedule requests, which Microsoft deletes after about 45 days. Evidence: "Global Administrator at / — eligible through PIM until 2027-01-31"; expired schedules are left out;
+//   - role-assignable groups: the account's transitive memberships (GET /users/{id}/transitiveMemberOf/microsoft.graph.group, GroupMember.Read.All) filtered to isAssignableToRole, then each group's active assignments and eligibilities. Evidence: "Privileged Role Administrator at / — through group 'Tier0 admins' (id)";
+//   - scope: "/" for the tenant, "scoped to administrative unit 'Sydney' (id)" or "scoped to application id" otherwise; names of administrative units (AdministrativeUnit.Read.All) and custom roles (RoleManagement.Read.Directory) as far as the credential can read them, IDs otherwise.
+//
+// A tenant without Microsoft Entra ID P2 has no PIM: Graph refuses the
+// schedule reads with error code AadPremiumLicenseRequired, which the
+// backend classifies as [directory.ErrNotLicensed]; the checks then pass on
+// the other paths with the evidence "PIM is not available in this tenant:
+// no eligible assignments possible". Any other failure to read a path makes
+// roles.least-privilege and roles.no-unexpected-privileged unknown (unless
+// they already fail on what could be read), with a remediation for the
+// class of failure: a permission to grant, a licence the tenant lacks, a
+// role the signed-in caller lacks, or a Conditional Access claims
+// challenge. A directory backend that cannot read the paths at all (one
+// that does not implement [directory.RolePathReader]) makes them unknown
+// too.
 //
 // # Drift is data
 //
