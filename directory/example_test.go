@@ -88,3 +88,61 @@ func ExampleIsTemporary() {
 	// false 0s
 	// false 0s
 }
+
+func ExampleReadRolePaths() {
+	ctx := context.Background()
+	dir := directorytest.New(nil)
+	u, _ := dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	_, _ = dir.CreateEligibility(ctx, directory.RoleSchedule{
+		PrincipalID: u.ID, RoleDefinitionID: "62e90394-69f5-4237-9190-012177145e10", DirectoryScopeID: directory.TenantScope,
+	})
+	p, err := directory.ReadRolePaths(ctx, dir, u.ID)
+	fmt.Println(err, len(p.Eligibilities), p.EligibilitiesErr, len(p.Groups), p.GroupsErr)
+
+	// A backend that cannot read role paths says so, part by part.
+	p, _ = directory.ReadRolePaths(ctx, struct{ directory.Directory }{dir}, u.ID)
+	fmt.Println(errors.Is(p.EligibilitiesErr, errors.ErrUnsupported), errors.Is(p.GroupsErr, errors.ErrUnsupported))
+	fmt.Println(errors.Is(directory.FailRolePaths(directory.ErrNotFound).ActiveSchedulesErr, directory.ErrNotFound))
+	// Output:
+	// <nil> 1 <nil> 0 <nil>
+	// true true
+	// true
+}
+
+func ExampleReadSignInActivity() {
+	ctx := context.Background()
+	dir := directorytest.New(nil)
+	u, _ := dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	a, err := directory.ReadSignInActivity(ctx, dir, u.ID)
+	fmt.Println(a.LastSuccessfulSignInDateTime.IsZero(), err)
+	_, err = directory.ReadSignInActivity(ctx, struct{ directory.Directory }{dir}, u.ID)
+	fmt.Println(errors.Is(err, errors.ErrUnsupported))
+	// Output:
+	// true <nil>
+	// true
+}
+
+func ExampleScopeType() {
+	for _, id := range []string{directory.TenantScope, directory.AdministrativeUnitScope("5f0c9e2a-0000-4000-8000-000000000a01"), "/0d6e1b2c-0000-4000-8000-0000000a9901"} {
+		fmt.Printf("%q %q\n", id, directory.ScopeType(id))
+	}
+	// Output:
+	// "/" ""
+	// "/administrativeUnits/5f0c9e2a-0000-4000-8000-000000000a01" "administrativeUnit"
+	// "/0d6e1b2c-0000-4000-8000-0000000a9901" "application"
+}
+
+func ExampleRoleSchedule_Expired() {
+	s := directory.RoleSchedule{EndDateTime: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)}
+	fmt.Println(s.Expired(time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC)), s.Expired(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)))
+	fmt.Println(directory.RoleSchedule{}.Expired(time.Now()))
+	// Output:
+	// false true
+	// false
+}

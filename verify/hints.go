@@ -9,8 +9,9 @@ import (
 
 // remedy says what to do about a read that failed with err, by the class
 // of the failure: a licence the tenant lacks, a Conditional Access claims
-// challenge, a delegated caller without the role the read needs, a missing
-// permission, or a directory backend that cannot do the read at all.
+// challenge, a missing permission (with, for a delegated caller, the role
+// the signed-in user must hold), or a directory backend that cannot do the
+// read at all.
 // permission names what the read needs when the error does not say
 // ([directory.RequirementOf]).
 func remedy(err error, permission string) string {
@@ -29,7 +30,9 @@ func remedy(err error, permission string) string {
 	case errors.Is(err, directory.ErrPermission) && req.Claims:
 		return "A Conditional Access policy (or continuous access evaluation) refused the credential's token: get a new token that satisfies the policy's claims challenge (sign in again, with the MFA or device it asks for), or exclude the tool's identity from the policy. A permission grant will not help."
 	case errors.Is(err, directory.ErrPermission) && len(req.Roles) > 0:
-		return "The signed-in caller lacks the role this read needs: sign in as a user who holds " + strings.Join(req.Roles, " or ") + " (a delegated caller needs the role as well as " + perms + "), and verify again."
+		// Graph's 403 does not say whether the token was an app's or a
+		// signed-in user's: name the remedy for both.
+		return "The credential lacks permission to read this. An application needs " + perms + "; a delegated (signed-in) caller needs " + perms + " and must be signed in as a user who holds " + strings.Join(req.Roles, " or ") + ". Fix the one that applies and verify again."
 	case errors.Is(err, directory.ErrPermission):
 		return "The credential lacks permission to read this. Grant " + perms + " and verify again."
 	case errors.Is(err, errors.ErrUnsupported):

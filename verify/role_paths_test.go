@@ -294,7 +294,7 @@ func TestUnknownRemedies(t *testing.T) {
 		{"missing permission, nothing said", fmt.Errorf("403: %w", directory.ErrPermission),
 			[]string{"Grant RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory"}},
 		{"delegated caller without the role", requirementError{directory.ErrPermission, directory.Requirement{Permissions: []string{"RoleManagement.Read.Directory"}, Roles: []string{"Global Reader", "Privileged Role Administrator"}}},
-			[]string{"signed-in caller lacks the role", "Global Reader or Privileged Role Administrator"}},
+			[]string{"delegated (signed-in) caller needs RoleManagement.Read.Directory and must be signed in as a user who holds Global Reader or Privileged Role Administrator"}},
 		{"conditional access claims", requirementError{directory.ErrPermission, directory.Requirement{Claims: true}},
 			[]string{"Conditional Access", "claims challenge", "will not help"}},
 		{"missing licence", requirementError{directory.ErrNotLicensed, directory.Requirement{Licenses: []string{"Microsoft Entra ID P1"}}},
