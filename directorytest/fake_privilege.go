@@ -488,3 +488,35 @@ func (f *Fake) names(id string, p directory.RolePaths) ([]directory.RoleDefiniti
 	slices.SortFunc(scopes, func(a, b directory.DirectoryScope) int { return strings.Compare(a.ID, b.ID) })
 	return defs, scopes
 }
+
+// CustomRoleDefinitions returns the tenant's custom role definitions, in
+// ID order.
+func (f *Fake) CustomRoleDefinitions(ctx context.Context) ([]directory.RoleDefinition, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []directory.RoleDefinition{}
+	for _, d := range f.priv.definitions {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b directory.RoleDefinition) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// AdministrativeUnits returns the tenant's administrative units as scopes,
+// in ID order.
+func (f *Fake) AdministrativeUnits(ctx context.Context) ([]directory.DirectoryScope, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := []directory.DirectoryScope{}
+	for _, s := range f.priv.units {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b directory.DirectoryScope) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
