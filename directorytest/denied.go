@@ -74,4 +74,18 @@ var requirements = map[Op]directory.Requirement{
 	},
 	// https://learn.microsoft.com/graph/api/domain-list
 	OpDomains: {Permissions: []string{"Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
+	// https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityschedules
+	OpRoleEligibilities: {
+		Permissions: []string{"RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"},
+		Roles:       []string{"Global Reader", "Security Reader", "Privileged Role Administrator"},
+	},
+	// https://learn.microsoft.com/graph/api/rbacapplication-list-roleassignmentscheduleinstances
+	OpActiveRoleSchedules: {
+		Permissions: []string{"RoleAssignmentSchedule.Read.Directory", "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"},
+		Roles:       []string{"Global Reader", "Security Reader", "Privileged Role Administrator"},
+	},
+	// https://learn.microsoft.com/graph/api/user-list-transitivememberof
+	OpGroupMemberships: {Permissions: []string{"GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"}},
+	// https://learn.microsoft.com/graph/api/user-get (signInActivity)
+	OpSignInActivity: {Permissions: []string{"AuditLog.Read.All"}, Roles: []string{"Reports Reader", "Security Reader"}},
 }

@@ -98,10 +98,11 @@ func ExamplePermissionDenied() {
 
 // Each operation's requirement comes from its Microsoft Learn page.
 func ExampleOp_Requirement() {
-	fmt.Printf("%+v\n", directorytest.OpCreateRoleAssignment.Requirement())
+	r := directorytest.OpCreateRoleAssignment.Requirement()
+	fmt.Println(r.Permissions, r.Roles)
 	fmt.Println(directorytest.OpSnapshot.Requirement().IsZero())
 	// Output:
-	// {Permissions:[RoleManagement.ReadWrite.Directory] Roles:[Privileged Role Administrator]}
+	// [RoleManagement.ReadWrite.Directory] [Privileged Role Administrator]
 	// true
 }
 

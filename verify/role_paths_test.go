@@ -149,7 +149,7 @@ var rolePathStates = []rolePathState{
 		tn.SetFault(denyOp(directorytest.OpRoleEligibilities))
 	}, wantUnknown: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence:    map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"PIM eligibility could not be read", "permission denied"}},
-		remediation: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Grant RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory"}}},
+		remediation: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Grant RoleEligibilitySchedule.Read.Directory (or RoleManagement.Read.Directory"}}},
 	{accountState: accountState{name: "eligibility unreadable, extra role found", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.assign(t, id, "Global Administrator", "/")
 		tn.SetFault(denyOp(directorytest.OpRoleEligibilities))
@@ -176,11 +176,11 @@ var rolePathStates = []rolePathState{
 }
 
 // denyOp denies one operation, the way Graph answers a read the credential
-// has no permission for.
+// has no permission for (saying what the read needed).
 func denyOp(op directorytest.Op) directorytest.FaultFunc {
 	return func(o directorytest.Op, object string) error {
 		if o == op {
-			return fmt.Errorf("directorytest: %s %q: %w", o, object, directory.ErrPermission)
+			return directorytest.PermissionDenied(o, object)
 		}
 		return nil
 	}
@@ -292,9 +292,11 @@ func TestUnknownRemedies(t *testing.T) {
 		{"missing permission", requirementError{directory.ErrPermission, directory.Requirement{Permissions: []string{"RoleEligibilitySchedule.Read.Directory"}}},
 			[]string{"lacks permission", "Grant RoleEligibilitySchedule.Read.Directory"}},
 		{"missing permission, nothing said", fmt.Errorf("403: %w", directory.ErrPermission),
-			[]string{"Grant RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory"}},
+			[]string{"Grant it the permission this read needs"}},
+		{"missing permission, as the Fake denies it", directorytest.PermissionDenied(directorytest.OpRoleEligibilities, "x"),
+			[]string{"Grant RoleEligibilitySchedule.Read.Directory (or RoleManagement.Read.Directory, RoleManagement.ReadWrite.Directory)", "Global Reader, Security Reader, Privileged Role Administrator"}},
 		{"delegated caller without the role", requirementError{directory.ErrPermission, directory.Requirement{Permissions: []string{"RoleManagement.Read.Directory"}, Roles: []string{"Global Reader", "Privileged Role Administrator"}}},
-			[]string{"delegated (signed-in) caller needs RoleManagement.Read.Directory and must be signed in as a user who holds Global Reader or Privileged Role Administrator"}},
+			[]string{"Grant RoleManagement.Read.Directory; a signed-in (delegated) caller also needs one of these roles: Global Reader, Privileged Role Administrator"}},
 		{"conditional access claims", requirementError{directory.ErrPermission, directory.Requirement{Claims: true}},
 			[]string{"Conditional Access", "claims challenge", "will not help"}},
 		{"missing licence", requirementError{directory.ErrNotLicensed, directory.Requirement{Licenses: []string{"Microsoft Entra ID P1"}}},

@@ -121,28 +121,19 @@ func window(from, end time.Time) string {
 // Report is what [Collect] learnt from every path.
 type Report struct {
 	Grants []Grant
-	// unreadable are the paths that could not be read, each with its
+	// Unreadable are the paths that could not be read, each with its
 	// error; they make a check that found nothing unknown.
 	Unreadable []Unreadable
-	// notes are facts that explain a pass, such as PIM not being
+	// Notes are facts that explain a pass, such as PIM not being
 	// available in the tenant.
 	Notes []string
 }
 
+// Unreadable is a path that could not be read.
 type Unreadable struct {
-	What       string // "PIM eligibility", ...
-	Err        error
-	Permission string // what the read needs, for the hint
+	What string // "PIM eligibility", ...
+	Err  error
 }
-
-// The reads of the role paths and the permissions each needs (application
-// permission, or delegated permission with one of the roles).
-const (
-	PermRoleAssignments = "RoleManagement.Read.Directory (application, or delegated with Directory Readers, Global Reader or Privileged Role Administrator)"
-	PermEligibility     = "RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
-	PermActiveSchedules = "RoleAssignmentSchedule.Read.Directory or RoleManagement.Read.Directory (application, or delegated with Global Reader, Security Reader or Privileged Role Administrator)"
-	PermGroups          = "GroupMember.Read.All (application or delegated)"
-)
 
 // NoPIM is the evidence of a tenant without Microsoft Entra ID P2.
 const NoPIM = "PIM is not available in this tenant: no eligible assignments possible"
@@ -190,7 +181,7 @@ func Collect(snap directory.Snapshot, now time.Time) Report {
 	case errors.Is(err, directory.ErrNotLicensed):
 		// No PIM: every active assignment is in the list.
 	default:
-		r.Unreadable = append(r.Unreadable, Unreadable{"active PIM assignments (schedule instances)", err, PermActiveSchedules})
+		r.Unreadable = append(r.Unreadable, Unreadable{"active PIM assignments (schedule instances)", err})
 	}
 	switch err := p.EligibilitiesErr; {
 	case err == nil:
@@ -198,16 +189,16 @@ func Collect(snap directory.Snapshot, now time.Time) Report {
 	case errors.Is(err, directory.ErrNotLicensed):
 		r.Notes = append(r.Notes, NoPIM)
 	default:
-		r.Unreadable = append(r.Unreadable, Unreadable{"PIM eligibility", err, PermEligibility})
+		r.Unreadable = append(r.Unreadable, Unreadable{"PIM eligibility", err})
 	}
 	if err := p.GroupsErr; err != nil {
-		r.Unreadable = append(r.Unreadable, Unreadable{"role-assignable group memberships", err, PermGroups})
+		r.Unreadable = append(r.Unreadable, Unreadable{"role-assignable group memberships", err})
 	}
 	for i := range p.Groups {
 		gr := &p.Groups[i]
 		grp := gr.Group
 		if err := gr.RoleAssignmentsErr; err != nil {
-			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("roles of group '%s' (%s)", grp.DisplayName, grp.ID), err, PermRoleAssignments})
+			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("roles of group '%s' (%s)", grp.DisplayName, grp.ID), err})
 		}
 		for _, a := range gr.RoleAssignments {
 			r.Grants = append(r.Grants, Grant{RoleID: strings.ToLower(a.RoleDefinitionID), ScopeID: a.DirectoryScopeID, Group: &grp})
@@ -217,7 +208,7 @@ func Collect(snap directory.Snapshot, now time.Time) Report {
 			r.Grants = append(r.Grants, eligibleGrants(gr.Eligibilities, &grp, now)...)
 		case errors.Is(err, directory.ErrNotLicensed):
 		default:
-			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("PIM eligibility of group '%s' (%s)", grp.DisplayName, grp.ID), err, PermEligibility})
+			r.Unreadable = append(r.Unreadable, Unreadable{fmt.Sprintf("PIM eligibility of group '%s' (%s)", grp.DisplayName, grp.ID), err})
 		}
 	}
 	return r

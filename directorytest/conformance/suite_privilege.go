@@ -1,4 +1,4 @@
-package directorytest
+package conformance
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -16,11 +17,11 @@ import (
 // role-path subtests of [TestDirectory] set up what the directory
 // interface cannot write (groups, PIM schedules, administrative units,
 // custom roles) through that Fake, then read it back through the
-// directory. They run against a *Fake itself and against any Backed
+// directory. They run against a *directorytest.Fake itself and against any Backed
 // directory that implements [directory.RolePathReader]; they are skipped
 // otherwise.
 type Backed interface {
-	Fake() *Fake
+	Fake() *directorytest.Fake
 }
 
 // More well-known role template IDs.
@@ -34,7 +35,7 @@ const (
 // holds its tenant.
 type privilegeEnv struct {
 	env
-	fake *Fake
+	fake *directorytest.Fake
 }
 
 func (s suite) privilegeEnv(t *testing.T) privilegeEnv {
@@ -44,12 +45,12 @@ func (s suite) privilegeEnv(t *testing.T) privilegeEnv {
 		t.Skipf("%T does not implement directory.RolePathReader", e.dir)
 	}
 	switch d := e.dir.(type) {
-	case *Fake:
+	case *directorytest.Fake:
 		return privilegeEnv{env: e, fake: d}
 	case Backed:
 		return privilegeEnv{env: e, fake: d.Fake()}
 	}
-	t.Skipf("%T is neither a *Fake nor Backed: the suite cannot set up role paths", e.dir)
+	t.Skipf("%T is neither a *directorytest.Fake nor Backed: the suite cannot set up role paths", e.dir)
 	return privilegeEnv{}
 }
 
