@@ -36,16 +36,7 @@ func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 		t.Run(string(tc.deny), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			res, err := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}).Provision(ctx, chaosSpec(1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
-				t.Fatal(err)
-			}
+			res := ownedAccount(t, env, serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}), chaosSpec(1))
 			v := verify.New(env.dir, nil)
 			if rep, err := v.Verify(ctx, res.Account); err != nil || !rep.Passed() {
 				t.Fatalf("before denying: %v %v", err, rep)

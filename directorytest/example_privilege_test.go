@@ -97,10 +97,14 @@ func ExampleFake_CreateRoleDefinition() {
 	d, _ := f.RoleDefinition(ctx, globalAdministrator)
 	s, _ := f.Scope(ctx, sydney.ID)
 	fmt.Println(d.DisplayName, d.IsBuiltIn, s.DisplayName)
+	ds, _ := f.CustomRoleDefinitions(ctx)
+	us, _ := f.AdministrativeUnits(ctx)
+	fmt.Println(len(ds), ds[0].DisplayName, len(us), us[0].DisplayName)
 	// Output:
 	// Helpdesk Tier 2 false
 	// /administrativeUnits/55555555-0000-4000-8000-000000000003 administrativeUnit Sydney
 	// Global Administrator true Sydney
+	// 1 Helpdesk Tier 2 1 Sydney
 }
 
 // A time-bound active assignment shows in the active schedules with its

@@ -21,7 +21,7 @@ func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) [
 			unknown(CheckLeastPrivilege, ev, hint),
 			unknown(CheckNoUnexpectedPrivAdm, ev, hint))
 	} else {
-		cs = append(cs, assignedChecks(expected, snap, now)...)
+		cs = append(cs, pathChecks(expected, snap, now)...)
 	}
 	if c, ok := privilegedExpectedCheck(expected); ok {
 		cs = append(cs, c)
@@ -45,13 +45,19 @@ func privilegedExpectedCheck(expected []roles.Role) (Check, bool) {
 		"Privileged roles were explicitly allowed. Prefer a less privileged role where the workload allows it, and review this account regularly."), true
 }
 
-// assignedChecks judges every path to a role (see collectGrants): only an
+// assignedChecks judges the direct assignments alone, for VerifySelf, which
+// cannot see the other paths (and says so in its report's NotVisible).
+func assignedChecks(expected []roles.Role, as []directory.RoleAssignment) []Check {
+	return pathChecks(expected, directory.Snapshot{RoleAssignments: as}, time.Time{})
+}
+
+// pathChecks judges every path to a role (see rolepaths.Collect): only an
 // active assignment at tenant scope, the account's own or its group's,
 // satisfies roles.assigned; every other path, eligible ones included,
 // counts as held for roles.least-privilege and
 // roles.no-unexpected-privileged. A path that could not be read makes
 // those two checks unknown unless they already fail.
-func assignedChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
+func pathChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
 	rp := rolepaths.Collect(snap, now)
 	n := rolepaths.NewNamer(snap.RolePaths)
 	want := map[string]bool{}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/directorytest"
 	"github.com/cloudhub/consent/directorytest/conformance"
 )
 
@@ -27,3 +28,9 @@ func TestConformanceSmallPages(t *testing.T) {
 		return newEnv(t, &graphtestOptionsPageSize2, nil).signing()
 	})
 }
+
+// Fake returns the Fake behind the test server, so that the suite's
+// role-path subtests can set up groups, PIM schedules, administrative
+// units and custom roles, which the backend cannot write
+// (conformance.Backed).
+func (d signingDir) Fake() *directorytest.Fake { return d.srv.Directory() }

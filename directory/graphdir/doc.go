@@ -90,6 +90,19 @@
 // denied (or, when the token's claims cannot be read, the assignments and
 // memberships together in the second).
 //
+// A Snapshot that asks for the user's role paths ([Directory.RolePaths])
+// adds to the same $batch the PIM eligibility schedules and active schedule
+// instances filtered by the user's ID, its transitive group memberships
+// (cast to groups, with isAssignableToRole), and the first page of the
+// tenant's custom role definitions and administrative units (to name
+// them); when the user is a member of role-assignable groups (or of groups
+// whose assignability the credential cannot see), a second $batch reads
+// each group's role assignments and eligibility schedules. So a Verify by
+// object ID is one round trip for an account in no role-assignable group
+// and two otherwise; a userPrincipalName not seen yet puts the PIM reads in
+// the second $batch too. The sign-in activity ([Directory.SignInActivity])
+// is one more item of the first $batch.
+//
 // # Retries
 //
 // One retry policy serves single requests and $batch items alike:
@@ -116,5 +129,11 @@
 // single request or of a $batch item. A 403 answer also says what the
 // request needed ([Error.Requirement], found by
 // [directory.RequirementOf]): the least-privileged permissions and, for a
-// delegated caller, the Microsoft Entra roles of its endpoint.
+// delegated caller, the Microsoft Entra roles of its endpoint. A refusal
+// for want of a licence (error code AadPremiumLicenseRequired: no
+// Microsoft Entra ID P2 for PIM; Authentication_RequestFromNonPremiumTenantOrB2CTenant:
+// no P1 for sign-in activity) is [directory.ErrNotLicensed] whatever its
+// status, which Microsoft does not document, and names the licences
+// instead; a Conditional Access claims challenge that a new token did not
+// clear says Claims.
 package graphdir

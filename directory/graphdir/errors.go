@@ -25,6 +25,9 @@ import (
 //   - 409, or any details[].code ObjectConflict (a duplicate
 //     userPrincipalName), or the duplicate role assignment's 400 (see
 //     below): [directory.ErrExists]
+//   - code AadPremiumLicenseRequired or
+//     Authentication_RequestFromNonPremiumTenantOrB2CTenant, whatever the
+//     status: [directory.ErrNotLicensed]
 //   - 401, 403, or code Authorization_RequestDenied: [directory.ErrPermission]
 //   - 429: [directory.ErrThrottled]
 //   - 5xx, a transport failure, an oversized or unreadable response:
@@ -80,6 +83,10 @@ type Error struct {
 
 	class error    // the directory sentinel, or nil
 	need  endpoint // what the request needed
+	// claims: the answer carried a Conditional Access claims challenge
+	// (WWW-Authenticate ... claims="...") that the one retry with a new
+	// token did not clear.
+	claims bool
 }
 
 // ErrorDetail is one element of error.details.
@@ -146,8 +153,15 @@ func (e *Error) Is(target error) bool { return e.class != nil && target == e.cla
 // allow it, as documented on the Microsoft Learn page of its endpoint. It is
 // empty unless the answer was 403 Forbidden, or the request was not run
 // (a $batch item answered 424) because one it depended on was denied.
+// A refusal that no permission lifts says so instead: the licences the
+// tenant lacks (error codes AadPremiumLicenseRequired,
+// Authentication_RequestFromNonPremiumTenantOrB2CTenant; see licensesFor)
+// or a Conditional Access claims challenge (Claims).
 // [directory.RequirementOf] finds it in an error chain.
 func (e *Error) Requirement() directory.Requirement {
+	if r, ok := e.tenantRequirement(); ok {
+		return r
+	}
 	if e.StatusCode == http.StatusForbidden {
 		return e.need.requirement()
 	}
@@ -250,6 +264,7 @@ func parseError(o op, object string, status int, header http.Header, body []byte
 		return e
 	}
 	e.class = classifyStatus(o, e.StatusCode, e.Code, e.Message, e.Details)
+	e.claims = header != nil && claimsChallenge(header) != ""
 	return e
 }
 
@@ -264,6 +279,8 @@ func classifyStatus(o op, status int, code, message string, details []ErrorDetai
 		return directory.ErrNotFound
 	case status == http.StatusConflict:
 		return directory.ErrExists
+	case len(licensesFor(code)) > 0:
+		return directory.ErrNotLicensed
 	case status == http.StatusUnauthorized || status == http.StatusForbidden ||
 		strings.EqualFold(code, "Authorization_RequestDenied"):
 		return directory.ErrPermission
@@ -288,7 +305,7 @@ func classifyStatus(o op, status int, code, message string, details []ErrorDetai
 // classify returns the directory sentinel err matches, or nil when it
 // matches none.
 func classify(err error) error {
-	for _, s := range []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled, directory.ErrUnavailable, directory.ErrInvalid} {
+	for _, s := range []error{directory.ErrNotFound, directory.ErrExists, directory.ErrPermission, directory.ErrThrottled, directory.ErrUnavailable, directory.ErrInvalid, directory.ErrNotLicensed} {
 		if errors.Is(err, s) {
 			return s
 		}

@@ -56,5 +56,8 @@ func (e endpoint) requirement() directory.Requirement {
 		// https://learn.microsoft.com/graph/api/domain-list
 		return directory.Requirement{Permissions: []string{"Domain.Read.All", "Directory.Read.All", "Domain.ReadWrite.All"}}
 	}
-	return e.selfRequirement()
+	if r := e.selfRequirement(); !r.IsZero() {
+		return r
+	}
+	return e.rolePathRequirement() // rolepaths.go
 }

@@ -57,6 +57,17 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	if domainsItem != nil {
 		items = append(items, domainsItem)
 	}
+	var paths *rolePathItems
+	if req.RolePaths {
+		var first []*batchItem
+		paths, first = newRolePathItems(principal, key)
+		items = append(items, first...)
+	}
+	var signInItem *batchItem
+	if req.SignInActivity {
+		signInItem = item(getSignInActivity(firstNonEmpty(principal, key)))
+		items = append(items, signInItem)
+	}
 	if err := d.batch(ctx, items); err != nil {
 		if ctx.Err() != nil {
 			return directory.Snapshot{}, ctx.Err()
@@ -91,6 +102,13 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		methodsItem = item(listMethods(snap.User.ID))
 		second = append(second, methodsItem)
 	}
+	if req.SignInActivity && stale {
+		signInItem = item(getSignInActivity(snap.User.ID))
+		second = append(second, signInItem)
+	}
+	if paths != nil {
+		second = append(second, paths.secondItems(ctx, d, snap.User.ID)...)
+	}
 	if len(second) > 0 {
 		// Each item records a failure of the batch as a whole.
 		_ = d.batch(ctx, second)
@@ -100,6 +118,12 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	}
 	if req.AuthenticationMethods {
 		snap.AuthenticationMethods, snap.AuthenticationMethodsErr = readList(ctx, d, methodsItem, methods)
+	}
+	if paths != nil {
+		snap.RolePaths = paths.read(ctx, d, snap.RoleAssignments)
+	}
+	if signInItem != nil {
+		snap.SignInActivity, snap.SignInActivityErr = readSignInItem(signInItem)
 	}
 	if err := ctx.Err(); err != nil {
 		return directory.Snapshot{}, err
@@ -114,6 +138,12 @@ func failUserParts(s *directory.Snapshot, req directory.SnapshotRequest, err err
 	}
 	if req.AuthenticationMethods {
 		s.AuthenticationMethodsErr = err
+	}
+	if req.RolePaths {
+		s.RolePaths = directory.FailRolePaths(err)
+	}
+	if req.SignInActivity {
+		s.SignInActivityErr = err
 	}
 }
 

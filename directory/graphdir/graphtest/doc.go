@@ -26,6 +26,20 @@
 //	GET    /organization
 //	POST   /$batch
 //
+// and the other paths to a role and the sign-in activity (see
+// ListRoleEligibilitySchedules for the documented shapes):
+//
+//	GET    /roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '{id}'
+//	GET    /roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '{id}'
+//	GET    /users/{id | userPrincipalName}/transitiveMemberOf/microsoft.graph.group
+//	GET    /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false
+//	GET    /directory/administrativeUnits
+//	GET    /users/{id}?$select=id,signInActivity
+//
+// A tenant without Microsoft Entra ID P2 (directorytest.Fake.SetPremiumP2)
+// answers the two PIM lists with error code AadPremiumLicenseRequired and
+// status [Options.LicenseRequiredStatus].
+//
 // Answers are camelCase JSON with @odata.context; users carry only their
 // default properties unless $select names others (so a client that forgets
 // $select sees no accountEnabled); authentication methods carry @odata.type;

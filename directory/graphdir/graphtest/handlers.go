@@ -71,6 +71,9 @@ func (c *call) fakeError(err error, object string) response {
 
 // GET /users/{id | userPrincipalName}
 func (c *call) getUser(key string) response {
+	if selectsSignInActivity(c.query.Get("$select")) { // rolepaths.go
+		return c.getSignInActivity(key)
+	}
 	sel, unknown := parseSelect(c.query.Get("$select"))
 	if unknown != "" {
 		return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", unknown))
