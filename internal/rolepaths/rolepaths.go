@@ -30,9 +30,6 @@ type Grant struct {
 	Group *directory.Group
 }
 
-// ActiveAtTenant reports whether the grant is an active assignment at tenant
-// scope: what roles.assigned asks of an expected role.
-func (g Grant) ActiveAtTenant() bool { return !g.Eligible && g.ScopeID == directory.TenantScope }
 
 // Namer names roles and scopes from what the snapshot read.
 type Namer struct {
