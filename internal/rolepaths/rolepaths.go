@@ -30,7 +30,6 @@ type Grant struct {
 	Group *directory.Group
 }
 
-
 // Namer names roles and scopes from what the snapshot read.
 type Namer struct {
 	definitions map[string]directory.RoleDefinition
