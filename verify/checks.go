@@ -25,6 +25,9 @@ func unknown(id, evidence, remediation string) Check {
 // because of err. What the read needed comes from the error
 // ([directory.RequirementOf]): the backend that was denied knows it.
 func permissionHint(err error) string {
+	if hint, ok := refusalHint(err); ok { // hints.go
+		return hint
+	}
 	req, known := directory.RequirementOf(err)
 	switch {
 	case errors.Is(err, directory.ErrPermission) && known:

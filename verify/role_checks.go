@@ -14,7 +14,7 @@ import (
 func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) []Check {
 	var cs []Check
 	if err := snap.RoleAssignmentsErr; err != nil {
-		hint := remedy(err)
+		hint := permissionHint(err)
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
 		cs = append(cs,
 			unknown(CheckRolesAssigned, ev, hint),
@@ -158,7 +158,7 @@ func pathNote(name string, g rolepaths.Grant, n rolepaths.Namer) string {
 func unreadableHint(r rolepaths.Report) string {
 	var hints []string
 	for _, u := range r.Unreadable {
-		if h := remedy(u.Err); !slices.Contains(hints, h) {
+		if h := permissionHint(u.Err); !slices.Contains(hints, h) {
 			hints = append(hints, h)
 		}
 	}

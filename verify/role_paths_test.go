@@ -331,3 +331,25 @@ func TestUnknownRemedies(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimsRemedyOnEveryRead: the remedy by class applies to every read,
+// not only the role paths: a Conditional Access claims challenge on the
+// authentication methods says so.
+func TestClaimsRemedyOnEveryRead(t *testing.T) {
+	tn := newTenant()
+	acct := tn.passingAccount(t, upn)
+	tn.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpAuthenticationMethods {
+			return requirementError{directory.ErrPermission, directory.Requirement{Claims: true}}
+		}
+		return nil
+	})
+	rep, err := tn.verifier(tn.Fake).Verify(context.Background(), acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustCheck(t, rep, verify.CheckMFARegistered)
+	if c.Status != verify.StatusUnknown || !strings.Contains(c.Remediation, "Conditional Access") {
+		t.Errorf("%s = %s, %q: want unknown with the Conditional Access remedy", c.ID, c.Status, c.Remediation)
+	}
+}

@@ -24,4 +24,17 @@
 //			return newBackendForTest(t)
 //		})
 //	}
+//
+// # Role paths
+//
+// The RolePaths subtests (suite_privilege.go) cover
+// [github.com/cloudhub/consent/directory.RolePathReader]: PIM eligibility
+// with its start and end, time-bound active assignments, role-assignable
+// groups (and groups that are not), custom roles and administrative units
+// by name, a tenant without Microsoft Entra ID P2, an unknown user. They
+// set up what the directory interface cannot write through the
+// [github.com/cloudhub/consent/directorytest.Fake] that holds the tenant:
+// the backend itself when it is a Fake, or the one its [Backed] method
+// returns (the Graph backend over graphtest). They are skipped for other
+// backends.
 package conformance
