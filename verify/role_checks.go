@@ -80,33 +80,33 @@ func pathChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) [
 			extraPriv = append(extraPriv, desc)
 		}
 	}
-	suffix := ""
-	if len(rp.Unreadable) > 0 {
-		suffix = " (and " + rp.UnreadableEvidence() + ")"
-	}
 	notes := ""
 	if len(rp.Notes) > 0 {
 		notes = "; " + strings.Join(rp.Notes, "; ")
 	}
-	switch {
-	case len(extra) > 0:
-		cs = append(cs, fail(CheckLeastPrivilege, "unexpected: "+strings.Join(extra, "; ")+suffix,
-			"Remove the unexpected role(s): Users > the account > Assigned roles (active and eligible assignments) > Remove, and take the account out of any role-assignable group that holds them (Groups > the group > Members). A service account should hold only the roles its workloads need."))
-	case len(rp.Unreadable) > 0:
-		cs = append(cs, unknown(CheckLeastPrivilege, rp.UnreadableEvidence(), unreadableHint(rp)))
-	default:
-		cs = append(cs, pass(CheckLeastPrivilege, fmt.Sprintf("%d role assignment(s), all expected", len(rp.Grants))+notes))
-	}
-	switch {
-	case len(extraPriv) > 0:
-		cs = append(cs, fail(CheckNoUnexpectedPrivAdm, "UNEXPECTED PRIVILEGED ROLE(S): "+strings.Join(extraPriv, "; ")+suffix,
+	cs = append(cs,
+		heldCheck(CheckLeastPrivilege, extra, rp, "unexpected: ", fmt.Sprintf("%d role assignment(s), all expected", len(rp.Grants))+notes,
+			"Remove the unexpected role(s): Users > the account > Assigned roles (active and eligible assignments) > Remove, and take the account out of any role-assignable group that holds them (Groups > the group > Members). A service account should hold only the roles its workloads need."),
+		heldCheck(CheckNoUnexpectedPrivAdm, extraPriv, rp, "UNEXPECTED PRIVILEGED ROLE(S): ", "no privileged role beyond the expected ones"+notes,
 			"Remove these assignments now (eligible ones too: an eligible account can activate the role at will) and find out who added them: a privileged role on a service account is a path to taking over the tenant. Check the audit log (Monitoring > Audit logs, categories RoleManagement and GroupManagement)."))
-	case len(rp.Unreadable) > 0:
-		cs = append(cs, unknown(CheckNoUnexpectedPrivAdm, rp.UnreadableEvidence(), unreadableHint(rp)))
-	default:
-		cs = append(cs, pass(CheckNoUnexpectedPrivAdm, "no privileged role beyond the expected ones"+notes))
-	}
 	return cs
+}
+
+// heldCheck fails when roles beyond the expected ones were found (found
+// describes them), is unknown when none was found but a path could not be
+// read, and passes otherwise.
+func heldCheck(id string, found []string, rp rolepaths.Report, failPrefix, passEvidence, remediation string) Check {
+	switch {
+	case len(found) > 0:
+		ev := failPrefix + strings.Join(found, "; ")
+		if len(rp.Unreadable) > 0 {
+			ev += " (and " + rp.UnreadableEvidence() + ")"
+		}
+		return fail(id, ev, remediation)
+	case len(rp.Unreadable) > 0:
+		return unknown(id, rp.UnreadableEvidence(), unreadableHint(rp))
+	}
+	return pass(id, passEvidence)
 }
 
 // rolesAssignedCheck passes when every expected role is active at tenant

@@ -175,6 +175,17 @@ var rolePathStates = []rolePathState{
 		evidence: map[string][]string{verify.CheckLeastPrivilege: {"roles of group 'Tier0 admins' (44444444-", "PIM eligibility of group 'Tier0 admins'"}}},
 }
 
+// checkStatuses checks exactly which checks failed and which are unknown.
+func checkStatuses(t *testing.T, rep verify.Report, s accountState) {
+	t.Helper()
+	if diff := cmp.Diff(sorted(s.wantFail...), statusIDs(rep, verify.StatusFail)); diff != "" {
+		t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
+	}
+	if diff := cmp.Diff(sorted(s.wantUnknown...), statusIDs(rep, verify.StatusUnknown)); diff != "" {
+		t.Errorf("unknown checks (-want +got):\n%s\n%s", diff, rep)
+	}
+}
+
 // denyOp denies one operation, the way Graph answers a read the credential
 // has no permission for (saying what the read needed).
 func denyOp(op directorytest.Op) directorytest.FaultFunc {
@@ -197,12 +208,7 @@ func TestVerifyRolePaths(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if diff := cmp.Diff(sorted(s.wantFail...), statusIDs(rep, verify.StatusFail)); diff != "" {
-				t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
-			}
-			if diff := cmp.Diff(sorted(s.wantUnknown...), statusIDs(rep, verify.StatusUnknown)); diff != "" {
-				t.Errorf("unknown checks (-want +got):\n%s\n%s", diff, rep)
-			}
+			checkStatuses(t, rep, s.accountState)
 			for id, want := range s.evidence {
 				c := mustCheck(t, rep, id)
 				for _, w := range want {
