@@ -138,6 +138,10 @@ type AuthenticationMethod struct {
 	// DisplayName is a human label where the service gives one (device name,
 	// masked phone number); it may be empty.
 	DisplayName string `json:"displayName,omitempty"`
+	// AccessPass holds a Temporary Access Pass's validity and usability
+	// (never its passcode) for a method of type MethodTemporaryAccessPass,
+	// when the backend reports them; nil otherwise.
+	AccessPass *AccessPass `json:"accessPass,omitempty"`
 }
 
 // Domain is a domain of the tenant.

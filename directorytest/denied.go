@@ -88,4 +88,9 @@ var requirements = map[Op]directory.Requirement{
 	OpGroupMemberships: {Permissions: []string{"GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"}},
 	// https://learn.microsoft.com/graph/api/user-get (signInActivity)
 	OpSignInActivity: {Permissions: []string{"AuditLog.Read.All"}, Roles: []string{"Reports Reader", "Security Reader"}},
+	// Temporary Access Pass policy and methods: fake_accesspass.go.
+	OpAccessPassPolicy: accessPassPolicyRequirement,
+	OpAccessPasses:     accessPassReadRequirement,
+	OpCreateAccessPass: accessPassWriteRequirement,
+	OpDeleteAccessPass: accessPassWriteRequirement,
 }

@@ -63,7 +63,7 @@ const (
 func (op Op) IsWrite() bool {
 	switch op {
 	case OpCreateUser, OpDeleteUser, OpCreateRoleAssignment, OpDeleteRoleAssignment,
-		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments:
+		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments, OpCreateAccessPass, OpDeleteAccessPass:
 		return true
 	}
 	return false
@@ -109,6 +109,7 @@ type Fake struct {
 	tenantID    string
 	priv        privileges           // fake_privilege.go
 	signIns     map[string]time.Time // last successful sign-in by user ID (fake_signin.go)
+	passPolicy  directory.AccessPassPolicy
 }
 
 type fakeUser struct {
@@ -121,6 +122,8 @@ type fakeUser struct {
 	methods    []directory.AuthenticationMethod
 	// visibleAt is when reads start to see the user (Options.ReadLag).
 	visibleAt time.Time
+	// pass is the user's Temporary Access Pass, if any.
+	pass *fakePass
 }
 
 var (
@@ -143,6 +146,7 @@ func New(opts *Options) *Fake {
 		users:       map[string]*fakeUser{},
 		upns:        map[string]string{},
 		assignments: map[string]directory.RoleAssignment{},
+		passPolicy:  DefaultAccessPassPolicy(),
 		tenantID:    opts.TenantID,
 	}
 	if f.tenantID == "" {
@@ -464,7 +468,7 @@ func (f *Fake) methods(idOrUPN string) ([]directory.AuthenticationMethod, error)
 	if !ok {
 		return nil, notFound("user", idOrUPN)
 	}
-	return slices.Clone(u.methods), nil
+	return f.withPass(u), nil
 }
 
 // Domains implements [directory.Directory].

@@ -166,11 +166,17 @@ func methodFromModel(m models.AuthenticationMethodable) directory.Authentication
 			}
 		}
 	}
-	return directory.AuthenticationMethod{
+	am := directory.AuthenticationMethod{
 		ID:          deref(m.GetId()),
 		Type:        odata.MethodType(deref(m.GetOdataType())),
 		DisplayName: label,
 	}
+	if tap, ok := m.(models.TemporaryAccessPassAuthenticationMethodable); ok && tap.GetIsUsable() != nil {
+		// Its validity, when the answer says whether it is usable.
+		p := accessPassFromModel(tap)
+		am.AccessPass = &p
+	}
+	return am
 }
 
 func domainFromModel(m models.Domainable) directory.Domain {

@@ -16,6 +16,10 @@ const (
 	endpointDeleteRoleAssignment
 	endpointListMethods
 	endpointListDomains
+	endpointGetAccessPassPolicy
+	endpointListAccessPasses
+	endpointCreateAccessPass
+	endpointDeleteAccessPass
 )
 
 // requirement returns what a credential needs to call the endpoint: the
@@ -55,6 +59,8 @@ func (e endpoint) requirement() directory.Requirement {
 	case endpointListDomains:
 		// https://learn.microsoft.com/graph/api/domain-list
 		return directory.Requirement{Permissions: []string{"Domain.Read.All", "Directory.Read.All", "Domain.ReadWrite.All"}}
+	case endpointGetAccessPassPolicy, endpointListAccessPasses, endpointCreateAccessPass, endpointDeleteAccessPass:
+		return accessPassRequirement(e)
 	}
 	if r := e.selfRequirement(); !r.IsZero() {
 		return r

@@ -69,6 +69,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"CanceledContext", s.testCanceledContext},
 		{"Self", s.testSelf},
 		{"RolePaths", s.testRolePaths}, // suite_privilege.go
+		{"AccessPass", s.testAccessPass},
 	} {
 		t.Run(tc.name, tc.fn)
 	}

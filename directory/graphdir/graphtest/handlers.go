@@ -273,7 +273,7 @@ func methodObject(m directory.AuthenticationMethod) object {
 	case directory.MethodSoftwareOath:
 		o = append(o, field{"secretKey", nil})
 	case directory.MethodTemporaryAccessPass:
-		o = append(o, field{"createdDateTime", nil}, field{"isUsable", true})
+		o = append(o, accessPassFields(m.AccessPass)...)
 	default:
 		o = append(o, field{"displayName", nullable(m.DisplayName)}, field{"createdDateTime", nil})
 	}

@@ -48,6 +48,12 @@ type Options struct {
 	// answer to a PIM read in a tenant without Microsoft Entra ID P2.
 	// Default 400, as observed; Microsoft does not document it.
 	LicenseRequiredStatus int
+	// PolicyTargetsOnlyExpanded leaves includeTargets out of the Temporary
+	// Access Pass policy unless the request asks for
+	// $expand=includeTargets, the other reading of Microsoft's
+	// documentation (a relationship); by default it is in every answer,
+	// as in Microsoft's example.
+	PolicyTargetsOnlyExpanded bool
 }
 
 // Endpoint names one of the operations the server implements.
@@ -104,6 +110,7 @@ type Server struct {
 	nextLinkBase          string
 	throttledBatchStatus  int
 	licenseRequiredStatus int
+	policyTargetsExpand   bool
 
 	mu       sync.Mutex
 	latency  time.Duration
@@ -129,6 +136,7 @@ func NewServer(opts *Options) *Server {
 		throttledBatchStatus:  opts.ThrottledBatchStatus,
 		opaqueTokens:          opts.OpaqueTokens,
 		licenseRequiredStatus: opts.LicenseRequiredStatus,
+		policyTargetsExpand:   opts.PolicyTargetsOnlyExpanded,
 	}
 	if s.fake == nil {
 		s.fake = directorytest.New(nil)
@@ -492,6 +500,8 @@ func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQue
 		return c.deleteRoleAssignment(rt.key)
 	case ListDomains:
 		return c.listDomains()
+	case GetAccessPassPolicy, ListAccessPasses, CreateAccessPass, DeleteAccessPass:
+		return c.accessPass(rt)
 	default: // Batch inside a batch
 		return s.errorResponse(http.StatusBadRequest, "BadRequest", "A $batch cannot contain a $batch.", nil, crid)
 	}
@@ -501,6 +511,7 @@ func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQue
 type route struct {
 	endpoint Endpoint
 	key      string // the user key or role assignment ID, unescaped
+	sub      string // the ID of a user's Temporary Access Pass, unescaped
 	err      string // why the path is malformed
 }
 
@@ -522,6 +533,8 @@ func parseRoute(method, rel string) route {
 	case len(segs) >= 2 && (is(0, "roleManagement") || is(0, "directory")) && !is(2, "roleAssignments"):
 		r, _ := routeRolePaths(method, segs) // rolepaths.go
 		return r
+	case is(0, "policies"):
+		return accessPassPolicyRoute(method, segs)
 	case len(segs) >= 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignments"):
 		switch {
 		case len(segs) == 3 && method == http.MethodGet:
@@ -576,5 +589,5 @@ func parseRoute(method, rel string) route {
 	if r, ok := routeUserRolePaths(method, key, rest); ok { // rolepaths.go
 		return r
 	}
-	return route{}
+	return accessPassRoute(method, key, rest)
 }
