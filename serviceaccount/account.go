@@ -44,6 +44,12 @@ type Account struct {
 	Roles     []string         `json:"roles,omitempty"`
 	// UsageLocation, when set, is the expected usage location.
 	UsageLocation string `json:"usageLocation,omitempty"`
+	// Passwordless marks an account onboarded with a Temporary Access
+	// Pass ([Spec.TemporaryAccessPass]): nobody knows its password, so
+	// verify does not check that the password was changed
+	// (password.changed) and checks instead that a strong method was
+	// registered and no usable pass remains (credential.registered).
+	Passwordless bool `json:"passwordless,omitempty"`
 }
 
 // Key returns the ID when set, otherwise the UPN: the best key to read the

@@ -40,6 +40,10 @@ func (v *Verifier) userChecks(acct serviceaccount.Account, u directory.User) []C
 	default:
 		cs = append(cs, pass(CheckUsageLocation, fmt.Sprintf("usageLocation is %q", u.UsageLocation)))
 	}
+	if acct.Passwordless {
+		// Nobody knows the password: credential.registered applies.
+		return cs
+	}
 	created, changed := u.CreatedDateTime, u.LastPasswordChangeDateTime
 	switch {
 	case changed.IsZero() || created.IsZero():

@@ -14,18 +14,19 @@ import (
 
 // Check IDs. They are stable: programs may match on them.
 const (
-	CheckExists              = "account.exists"
-	CheckIdentity            = "account.identity"
-	CheckEnabled             = "account.enabled"
-	CheckMember              = "account.member"
-	CheckCloudOnly           = "account.cloud-only"
-	CheckUsageLocation       = "account.usage-location"
-	CheckPasswordChanged     = "password.changed"
-	CheckMFARegistered       = "mfa.registered"
-	CheckRolesAssigned       = "roles.assigned"
-	CheckLeastPrivilege      = "roles.least-privilege"
-	CheckNoUnexpectedPrivAdm = "roles.no-unexpected-privileged"
-	CheckPrivilegedExpected  = "roles.privileged-expected"
+	CheckExists               = "account.exists"
+	CheckIdentity             = "account.identity"
+	CheckEnabled              = "account.enabled"
+	CheckMember               = "account.member"
+	CheckCloudOnly            = "account.cloud-only"
+	CheckUsageLocation        = "account.usage-location"
+	CheckPasswordChanged      = "password.changed"
+	CheckMFARegistered        = "mfa.registered"
+	CheckRolesAssigned        = "roles.assigned"
+	CheckLeastPrivilege       = "roles.least-privilege"
+	CheckNoUnexpectedPrivAdm  = "roles.no-unexpected-privileged"
+	CheckPrivilegedExpected   = "roles.privileged-expected"
+	CheckCredentialRegistered = "credential.registered"
 )
 
 // Options configures a [Verifier]. A nil *Options uses the defaults.
@@ -91,7 +92,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	case errors.Is(snap.UserErr, directory.ErrNotFound):
 		rep.Checks = append(rep.Checks, fail(CheckExists, fmt.Sprintf("no user %q in the tenant", acct.Key()),
 			"Create the service account (serviceaccount.Provisioner.Provision, or Users > New user in the Microsoft Entra admin center), then verify again. An account created in the last minutes may not be visible to reads yet (directory replication): verify again shortly before concluding it is missing."))
-		for _, id := range []string{CheckEnabled, CheckMember, CheckCloudOnly, CheckUsageLocation, CheckPasswordChanged, CheckMFARegistered, CheckRolesAssigned, CheckLeastPrivilege, CheckNoUnexpectedPrivAdm} {
+		for _, id := range userCheckIDs(acct) {
 			rep.Checks = append(rep.Checks, unknown(id, "the account does not exist",
 				"Create the account first (see account.exists), then verify again."))
 		}
@@ -116,39 +117,44 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 		fmt.Sprintf("user %s (%s), created %s", u.UserPrincipalName, u.ID, u.CreatedDateTime.UTC().Format(time.RFC3339))))
 	rep.Checks = append(rep.Checks, withSignInEvidence(v.userChecks(acct, u), snap)...)
 	rep.Checks = append(rep.Checks, mfaCheck(snap))
+	if acct.Passwordless {
+		rep.Checks = append(rep.Checks, v.credentialCheck(snap))
+	}
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))
 	return rep, nil
 }
 
 var titles = map[string]string{
-	CheckExists:              "Account exists",
-	CheckIdentity:            "Signed in as the expected account",
-	CheckEnabled:             "Account is enabled",
-	CheckMember:              "Account is a member, not a guest",
-	CheckCloudOnly:           "Account is cloud-only",
-	CheckUsageLocation:       "Usage location is set",
-	CheckPasswordChanged:     "Temporary password was changed at first sign-in",
-	CheckMFARegistered:       "MFA method registered",
-	CheckRolesAssigned:       "Every expected role is assigned at tenant scope",
-	CheckLeastPrivilege:      "No role beyond the expected ones",
-	CheckNoUnexpectedPrivAdm: "No unexpected privileged role",
-	CheckPrivilegedExpected:  "Privileged roles were asked for",
+	CheckExists:               "Account exists",
+	CheckIdentity:             "Signed in as the expected account",
+	CheckEnabled:              "Account is enabled",
+	CheckMember:               "Account is a member, not a guest",
+	CheckCloudOnly:            "Account is cloud-only",
+	CheckUsageLocation:        "Usage location is set",
+	CheckPasswordChanged:      "Temporary password was changed at first sign-in",
+	CheckMFARegistered:        "MFA method registered",
+	CheckRolesAssigned:        "Every expected role is assigned at tenant scope",
+	CheckLeastPrivilege:       "No role beyond the expected ones",
+	CheckNoUnexpectedPrivAdm:  "No unexpected privileged role",
+	CheckPrivilegedExpected:   "Privileged roles were asked for",
+	CheckCredentialRegistered: "Strong method registered and no usable Temporary Access Pass left",
 }
 
 // severities are the rules' severities: a rule's severity does not depend
 // on its outcome.
 var severities = map[string]Severity{
-	CheckExists:              SeverityCritical,
-	CheckIdentity:            SeverityCritical,
-	CheckEnabled:             SeverityHigh,
-	CheckMember:              SeverityHigh,
-	CheckCloudOnly:           SeverityHigh,
-	CheckUsageLocation:       SeverityInfo,
-	CheckPasswordChanged:     SeverityHigh,
-	CheckMFARegistered:       SeverityHigh,
-	CheckRolesAssigned:       SeverityHigh,
-	CheckLeastPrivilege:      SeverityHigh,
-	CheckNoUnexpectedPrivAdm: SeverityCritical,
-	CheckPrivilegedExpected:  SeverityHigh,
+	CheckExists:               SeverityCritical,
+	CheckIdentity:             SeverityCritical,
+	CheckEnabled:              SeverityHigh,
+	CheckMember:               SeverityHigh,
+	CheckCloudOnly:            SeverityHigh,
+	CheckUsageLocation:        SeverityInfo,
+	CheckPasswordChanged:      SeverityHigh,
+	CheckMFARegistered:        SeverityHigh,
+	CheckRolesAssigned:        SeverityHigh,
+	CheckLeastPrivilege:       SeverityHigh,
+	CheckNoUnexpectedPrivAdm:  SeverityCritical,
+	CheckPrivilegedExpected:   SeverityHigh,
+	CheckCredentialRegistered: SeverityHigh,
 }
