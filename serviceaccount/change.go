@@ -3,6 +3,7 @@ package serviceaccount
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/roles"
@@ -15,12 +16,14 @@ type Action string
 const (
 	ActionCreateUser Action = "create-user"
 	ActionAssignRole Action = "assign-role"
+	// ActionIssuePass issues a Temporary Access Pass (Spec.TemporaryAccessPass).
+	ActionIssuePass Action = "issue-temporary-access-pass"
 )
 
 // symbol is "+" for an addition and "-" for any other action.
 func (a Action) symbol() string {
 	switch a {
-	case ActionCreateUser, ActionAssignRole:
+	case ActionCreateUser, ActionAssignRole, ActionIssuePass:
 		return "+"
 	default:
 		return "-"
@@ -43,8 +46,11 @@ type Change struct {
 // String renders the change as one plan line.
 func (c Change) String() string {
 	kind := "user"
-	if c.Action == ActionAssignRole {
+	switch c.Action {
+	case ActionAssignRole:
 		kind = "role"
+	case ActionIssuePass:
+		kind = "Temporary Access Pass for"
 	}
 	s := fmt.Sprintf("%s %s %s", c.Action.symbol(), kind, c.Object)
 	if c.RoleID != "" {
@@ -69,6 +75,10 @@ type Plan struct {
 	// leaves them alone; Verify reports them.
 	Unexpected []roles.Role `json:"unexpected,omitempty"`
 	Warnings   []string     `json:"warnings,omitempty"`
+	// AccessPassCheck says, for a spec with a TemporaryAccessPass, whether
+	// a pass is issued and how it meets the tenant's Temporary Access Pass
+	// policy (or why the policy refuses it); empty otherwise.
+	AccessPassCheck string `json:"accessPassCheck,omitempty"`
 }
 
 // Empty reports whether Provision would make no change.
@@ -93,6 +103,9 @@ func (p Plan) String() string {
 	for _, r := range p.Unexpected {
 		fmt.Fprintf(&b, "  ~ role %s (%s) is held but not in the spec (left alone)\n", r.Name, r.ID)
 	}
+	if p.AccessPassCheck != "" {
+		fmt.Fprintf(&b, "  Temporary Access Pass policy: %s\n", p.AccessPassCheck)
+	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&b, "  ! %s\n", w)
 	}
@@ -111,6 +124,11 @@ type Result struct {
 	// Password.Reveal to hand it to the account's owner, over a channel
 	// fit for secrets. The account must change it at first sign-in.
 	Password directory.Password `json:"password"`
+	// TemporaryAccessPass is the Temporary Access Pass this call issued
+	// (Spec.TemporaryAccessPass), with its validity; zero otherwise. Its
+	// passcode prints and marshals as "[REDACTED]": call Reveal to hand
+	// it to the account's owner, over a channel fit for secrets.
+	TemporaryAccessPass IssuedPass `json:"temporaryAccessPass,omitzero"`
 	// Created reports that this call created the account; Adopted that it
 	// converged an account it did not create (Spec.Adopt).
 	Created bool `json:"created"`
@@ -138,6 +156,13 @@ func (r Result) String() string {
 	}
 	if !r.Password.IsZero() {
 		fmt.Fprintf(&b, "  temporary password: %s (must be changed at first sign-in)\n", r.Password)
+	}
+	if t := r.TemporaryAccessPass; !t.IsZero() {
+		once := "reusable"
+		if t.UsableOnce {
+			once = "one use"
+		}
+		fmt.Fprintf(&b, "  Temporary Access Pass: %s (valid %s to %s, %s)\n", t, t.StartDateTime.UTC().Format(time.RFC3339), t.EndDateTime.UTC().Format(time.RFC3339), once)
 	}
 	for _, ro := range r.Unexpected {
 		fmt.Fprintf(&b, "  ~ role %s (%s) is held but not in the spec (left alone)\n", ro.Name, ro.ID)

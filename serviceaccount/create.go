@@ -53,14 +53,14 @@ func (p *Provisioner) create(ctx context.Context, r *retrier, n normalized, res 
 		EmployeeType:                  mark,
 		AccountEnabled:                true,
 		Password:                      pw,
-		ForceChangePasswordNextSignIn: true,
+		ForceChangePasswordNextSignIn: !n.passwordless(),
 	}
 	// uncertain: an attempt may have been applied although it failed.
 	uncertain := false
 	for {
 		u, cerr := p.dir.CreateUser(ctx, nu)
 		if cerr == nil {
-			res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
+			res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: n.createDetail()})
 			return u, pw, true, nil
 		}
 		err = cerr
@@ -85,7 +85,7 @@ func (p *Provisioner) create(ctx context.Context, r *retrier, n normalized, res 
 	case rerr == nil && got.EmployeeType == mark:
 		// Ours: the create was applied and only the answer was lost.
 		p.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "serviceaccount: create-user: the answer was lost but the account was created", slog.String("upn", upn))
-		res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: "temporary password, must change at first sign-in"})
+		res.Changes = append(res.Changes, Change{Action: ActionCreateUser, Object: upn, Detail: n.createDetail()})
 		if ctx.Err() != nil {
 			// Honour the cancellation, but do not leave the account
 			// behind with a password nobody will receive.

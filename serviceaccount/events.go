@@ -14,6 +14,7 @@ const (
 	EventRead            EventKind = "read"
 	EventCreateUser      EventKind = "create-user"
 	EventAssignRoles     EventKind = "assign-roles"
+	EventIssuePass       EventKind = "issue-temporary-access-pass"
 	EventReplicationWait EventKind = "replication-wait"
 	EventReadBack        EventKind = "read-back"
 	EventRollback        EventKind = "rollback"

@@ -39,10 +39,14 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
+	pass, err := p.planAccessPass(ctx, p.newRetrier(), "provision", n, &st)
+	if err != nil {
+		return Result{}, err
+	}
 	res := Result{
 		Account: Account{
 			UserPrincipalName: upn, Workloads: slices.Clone(spec.Workloads), Access: spec.Access,
-			Roles: slices.Clone(spec.Roles), UsageLocation: n.spec.UsageLocation,
+			Roles: slices.Clone(spec.Roles), UsageLocation: n.spec.UsageLocation, Passwordless: n.passwordless(),
 		},
 		Unexpected: st.plan.Unexpected,
 		Warnings:   st.plan.Warnings,
@@ -51,6 +55,10 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	if !st.plan.Exists {
 		var pw directory.Password
 		user, pw, res.Created, err = p.create(ctx, p.newRetrier(), n, &res)
+		if n.passwordless() {
+			// The random password only satisfied the create.
+			pw = directory.Password{}
+		}
 		if err != nil {
 			if left(err) {
 				res.Password = pw
@@ -61,7 +69,7 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		res.Password = pw
 	} else {
 		res.Adopted = !IsManaged(user)
-		if IsManaged(user) && neverSignedIn(user) {
+		if IsManaged(user) && neverSignedIn(user) && !n.passwordless() {
 			res.Warnings = append(res.Warnings, "not signed in yet: the temporary password was returned by the run that created the account, not by this one")
 		}
 	}
@@ -69,7 +77,17 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 	res.Account.ID = user.ID
 	res.Account.UserPrincipalName = user.UserPrincipalName
 
-	created, err := p.assign(ctx, p.newRetrier(), upn, user.ID, st.missing, &res)
+	var created []directory.RoleAssignment
+	if pass.issue {
+		// Before any role: see issueAccessPass.
+		var issued directory.AccessPass
+		if issued, err = p.issueAccessPass(ctx, p.newRetrier(), upn, user.ID, pass, &res); err == nil {
+			res.TemporaryAccessPass = issuedPass(issued)
+		}
+	}
+	if err == nil {
+		created, err = p.assign(ctx, p.newRetrier(), upn, user.ID, st.missing, &res)
+	}
 	if err != nil {
 		perr := &Error{Op: "provision", Account: upn, Err: err}
 		var se *stepError
@@ -78,9 +96,12 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		}
 		if res.Created {
 			p.rollback(ctx, n.spec, user, created, perr)
-		} else if len(created) > 0 {
+		} else if len(created) > 0 || !res.TemporaryAccessPass.IsZero() {
 			perr.Outcome = OutcomePartlyConverged
 			perr.note = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
+			if !res.TemporaryAccessPass.IsZero() {
+				perr.note += ", and a Temporary Access Pass was issued (in the returned Result)"
+			}
 		}
 		if perr.Outcome.AccountLeft() {
 			return res, perr
@@ -120,6 +141,10 @@ func (p *Provisioner) Plan(ctx context.Context, spec Spec) (Plan, error) {
 	st, err := p.read(ctx, p.newRetrier(), "plan", n)
 	if err != nil {
 		return Plan{}, err
+	}
+	if _, err := p.planAccessPass(ctx, p.newRetrier(), "plan", n, &st); err != nil {
+		// The plan shows the check that refused the pass.
+		return st.plan, err
 	}
 	return st.plan, nil
 }

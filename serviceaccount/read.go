@@ -18,6 +18,10 @@ type state struct {
 	plan Plan
 	// missing are the roles to assign, one per assign-role change.
 	missing []roles.Role
+	// methods are the existing account's authentication methods, read
+	// for a passwordless spec only.
+	methods    []directory.AuthenticationMethod
+	methodsErr error
 }
 
 // read takes the one snapshot Provision and Plan need (user, its role
@@ -26,7 +30,7 @@ type state struct {
 func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normalized) (state, error) {
 	upn := n.spec.UserPrincipalName
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
-	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true}, upn)
+	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true, AuthenticationMethods: n.passwordless()}, upn)
 	if err != nil {
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
 	}
@@ -48,8 +52,8 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 		}
 		pl.Changes = append(pl.Changes, Change{
 			Action: ActionCreateUser, Object: upn,
-			Detail: fmt.Sprintf("displayName %q, mailNickname %q, usageLocation %s, temporary password, must change at first sign-in",
-				n.spec.DisplayName, n.spec.MailNickname, n.spec.UsageLocation),
+			Detail: fmt.Sprintf("displayName %q, mailNickname %q, usageLocation %s, %s",
+				n.spec.DisplayName, n.spec.MailNickname, n.spec.UsageLocation, n.createDetail()),
 		})
 		for _, r := range n.roles {
 			pl.Changes = append(pl.Changes, assignChange(r))
@@ -96,7 +100,7 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 	if u.UsageLocation != n.spec.UsageLocation {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
-	return state{user: u, plan: pl, missing: missing}, nil
+	return state{user: u, plan: pl, missing: missing, methods: snap.AuthenticationMethods, methodsErr: snap.AuthenticationMethodsErr}, nil
 }
 
 // readSnapshot reads what req asks for, again while a part that matters

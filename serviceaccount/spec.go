@@ -50,6 +50,11 @@ type Spec struct {
 	// KeepOnFailure keeps an account created by this call when a later
 	// step fails. By default the account is deleted (rolled back).
 	KeepOnFailure bool
+	// TemporaryAccessPass, when set, onboards the account without a
+	// password anyone knows: Provision issues a Temporary Access Pass
+	// (Result.TemporaryAccessPass) instead of returning a temporary
+	// password (Result.Password stays empty). See [TemporaryAccessPass].
+	TemporaryAccessPass *TemporaryAccessPass
 }
 
 // normalized is a validated Spec with its derived values.
@@ -102,6 +107,7 @@ func (s Spec) validate() (normalized, error) {
 			errs = append(errs, err)
 		}
 	}
+	errs = append(errs, s.validateAccessPass()...)
 	if len(errs) > 0 {
 		return normalized{}, errors.Join(errs...)
 	}
