@@ -160,3 +160,51 @@ func ExampleFake_SignedInAs() {
 	// directorytest: signed in as svc@contoso.onmicrosoft.com: list role assignments of "11111111-0000-4000-8000-000000000001": the signed-in user holds none of Directory Readers, Global Reader, Privileged Role Administrator: directory: permission denied
 	// Teams Administrator /
 }
+
+// The owner's first sign-in with a one-time Temporary Access Pass uses it
+// up; the fake's clock expires a reusable one.
+func ExampleFake_SignInWithAccessPass() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	f := directorytest.New(&directorytest.Options{Now: func() time.Time { return now }})
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "Service account", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Rand0m-Unused-Passw0rd!"),
+	})
+	pass, _ := f.CreateAccessPass(ctx, u.ID, directory.NewAccessPass{UsableOnce: true})
+	fmt.Println(f.SignInWithAccessPass(ctx, u.ID, pass.Pass.Reveal()))
+	ps, _ := f.AccessPasses(ctx, u.ID)
+	fmt.Println(ps[0].Usable, ps[0].Reason)
+	fmt.Println(f.SignInWithAccessPass(ctx, u.ID, pass.Pass.Reveal()))
+
+	pass, _ = f.CreateAccessPass(ctx, u.ID, directory.NewAccessPass{})
+	now = now.Add(2 * time.Hour) // past the policy's default lifetime of 1 hour
+	ps, _ = f.AccessPasses(ctx, u.ID)
+	fmt.Println(ps[0].ID == pass.ID, ps[0].Usable, ps[0].Reason)
+	// Output:
+	// <nil>
+	// false OneTimeUsed
+	// directorytest: sign in "11111111-0000-4000-8000-000000000001" with a Temporary Access Pass: the pass is not usable (OneTimeUsed): directory: permission denied
+	// true false Expired
+}
+
+// An admin restricts the Temporary Access Pass policy; the fake enforces it.
+func ExampleFake_SetAccessPassPolicy() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "Service account", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Rand0m-Unused-Passw0rd!"),
+	})
+	policy := directorytest.DefaultAccessPassPolicy()
+	policy.UsableOnce = true
+	fmt.Println(f.SetAccessPassPolicy(policy))
+	_, err := f.CreateAccessPass(ctx, u.ID, directory.NewAccessPass{})
+	fmt.Println(err)
+	policy.MaximumLifetime = 31 * 24 * time.Hour
+	fmt.Println(f.SetAccessPassPolicy(policy))
+	// Output:
+	// <nil>
+	// directorytest: create Temporary Access Pass for user "11111111-0000-4000-8000-000000000001": the policy allows one-time passes only: directory: invalid request
+	// directorytest: set Temporary Access Pass policy: maximumLifetime 744h0m0s is not a whole number of minutes between 10 and 43200: directory: invalid request
+}

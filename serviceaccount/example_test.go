@@ -276,3 +276,66 @@ func ExampleError() {
 	// rolled back false false true
 	// 0 accounts
 }
+
+// Passwordless onboarding: the account gets a Temporary Access Pass, never
+// a password anyone knows, and the pass is issued before any role.
+func ExampleProvisioner_Provision_temporaryAccessPass() {
+	p := serviceaccount.New(demoTenant(), nil)
+	ctx := context.Background()
+	spec := demoSpec()
+	spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: 2 * time.Hour, UsableOnce: true}
+
+	plan, err := p.Plan(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(plan)
+	res, err := p.Provision(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(res)
+	// Hand res.TemporaryAccessPass.Reveal() to the account's owner over a
+	// channel fit for secrets, before res.TemporaryAccessPass.EndDateTime.
+	fmt.Println("passcode characters:", len(res.TemporaryAccessPass.Reveal()), "password returned:", !res.Password.IsZero())
+	fmt.Println("verify as passwordless:", res.Account.Passwordless)
+	// Output:
+	// Plan for svc-cloudhub@contoso.onmicrosoft.com: 4 to add, 0 to remove.
+	//   + user svc-cloudhub@contoso.onmicrosoft.com  # displayName "CloudHub service account", mailNickname "svc-cloudhub", usageLocation AU, random password nobody receives; the owner signs in with a Temporary Access Pass
+	//   + Temporary Access Pass for svc-cloudhub@contoso.onmicrosoft.com  # lifetime 2h0m0s, one use, before any role is assigned
+	//   + role Exchange Administrator (29232cdf-9323-42fd-ade2-1d097af3e4de) at /
+	//   + role Teams Administrator (69091246-20e8-4a56-aa4d-066075b2a7a8) at /
+	//   Temporary Access Pass policy: allowed: the method is enabled for all users, lifetime 2h0m0s within 1h0m0s to 8h0m0s
+	// Service account svc-cloudhub@contoso.onmicrosoft.com (11111111-0000-4000-8000-000000000001): created, 4 change(s).
+	//   + user svc-cloudhub@contoso.onmicrosoft.com  # random password nobody receives; the owner signs in with a Temporary Access Pass
+	//   + Temporary Access Pass for svc-cloudhub@contoso.onmicrosoft.com  # valid 2025-06-01T09:00:00Z to 2025-06-01T11:00:00Z
+	//   + role Exchange Administrator (29232cdf-9323-42fd-ade2-1d097af3e4de) at /
+	//   + role Teams Administrator (69091246-20e8-4a56-aa4d-066075b2a7a8) at /
+	//   Temporary Access Pass: [REDACTED] (valid 2025-06-01T09:00:00Z to 2025-06-01T11:00:00Z, one use)
+	// passcode characters: 8 password returned: false
+	// verify as passwordless: true
+}
+
+// A pass the tenant's policy would refuse is refused before any write, with
+// the setting to change.
+func ExampleErrAccessPassPolicy() {
+	dir := demoTenant()
+	policy := directorytest.DefaultAccessPassPolicy()
+	policy.Enabled = false // as in a new tenant
+	if err := dir.SetAccessPassPolicy(policy); err != nil {
+		fmt.Println(err)
+		return
+	}
+	spec := demoSpec()
+	spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{}
+	_, err := serviceaccount.New(dir, nil).Provision(context.Background(), spec)
+	fmt.Println(errors.Is(err, serviceaccount.ErrAccessPassPolicy), errors.Is(err, directory.ErrInvalid))
+	fmt.Println(err)
+	fmt.Println("writes:", dir.Writes())
+	// Output:
+	// true true
+	// serviceaccount: provision "svc-cloudhub@contoso.onmicrosoft.com": check Temporary Access Pass policy: the tenant's Temporary Access Pass policy does not allow the pass: the Temporary Access Pass method is disabled (state); enable it in the Microsoft Entra admin center, Protection > Authentication methods > Policies > Temporary Access Pass: directory: invalid request
+	// writes: 0
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directorytest"
@@ -191,5 +192,142 @@ func TestSpecPrintsNoPassword(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprintf("%+v", spec), "Password:[REDACTED]") {
 		t.Errorf("%%+v = %+v; want the password shown as [REDACTED]", spec)
+	}
+}
+
+// The Temporary Access Pass appears nowhere but in
+// Result.TemporaryAccessPass.Reveal(), and the random password of a
+// passwordless account nowhere at all: not in Result.Password, logs at
+// debug level, events, errors, or the printed or JSON form of any value
+// returned, across Provision, Plan, a re-run, a renewal, a lost answer, a
+// rollback, a kept account and Deprovision.
+func TestAccessPassSecretsNeverLeak(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
+	var mu sync.Mutex
+	var printed []string
+	record := func(vs ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, v := range vs {
+			printed = append(printed, everyForm(v)...)
+		}
+	}
+	fake, clk := newFake(t)
+	dir := newPassDir(fake)
+	p := newProvisioner(dir, clk, &serviceaccount.Options{
+		Logger:  logger,
+		OnEvent: func(e serviceaccount.Event) { record(e) },
+	})
+	ctx := context.Background()
+	spec := func(upn string) serviceaccount.Spec {
+		s := tapSpec()
+		s.UserPrincipalName = upn
+		return s
+	}
+	var returned []string // the passcodes Results revealed
+
+	// 1. Plan, a run whose answer to the pass is lost, a re-run, a renewal.
+	a := spec("svc-a@contoso.onmicrosoft.com")
+	pl, err := p.Plan(ctx, a)
+	record(pl, &pl, err)
+	dir.lose = 1
+	resA, err := p.Provision(ctx, a)
+	if err != nil {
+		t.Fatalf("Provision a: %v", err)
+	}
+	record(resA, &resA, resA.TemporaryAccessPass, &resA.TemporaryAccessPass, resA.Changes, resA.Account)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
+	returned = append(returned, resA.TemporaryAccessPass.Reveal())
+	again, err := p.Provision(ctx, a)
+	record(again, err)
+	clk.Sleep(ctx, 2*time.Hour)
+	a.TemporaryAccessPass.Renew = true
+	renewed, err := p.Provision(ctx, a)
+	if err != nil || renewed.TemporaryAccessPass.IsZero() {
+		t.Fatalf("Provision a (renew) = %v, pass set %v", err, !renewed.TemporaryAccessPass.IsZero())
+	}
+	record(renewed, err)
+	returned = append(returned, renewed.TemporaryAccessPass.Reveal())
+
+	// 2. Failures: a rollback after the pass was issued; a kept account.
+	fake.SetFault(failOps(directory.ErrPermission, assignOps...))
+	res, errB := p.Provision(ctx, spec("svc-b@contoso.onmicrosoft.com"))
+	var seB *serviceaccount.Error
+	if !errors.As(errB, &seB) || seB.Outcome != serviceaccount.OutcomeRolledBack || !res.TemporaryAccessPass.IsZero() {
+		t.Fatalf("Provision b = %v: want rolled back, no pass returned", errB)
+	}
+	record(res, errB, seB, *seB)
+	c := spec("svc-c@contoso.onmicrosoft.com")
+	c.KeepOnFailure = true
+	resC, errC := p.Provision(ctx, c)
+	var seC *serviceaccount.Error
+	if !errors.As(errC, &seC) || seC.Outcome != serviceaccount.OutcomeKept || resC.TemporaryAccessPass.IsZero() {
+		t.Fatalf("Provision c = %v: want kept, with its pass in the Result", errC)
+	}
+	record(resC, errC, seC, *seC)
+	returned = append(returned, resC.TemporaryAccessPass.Reveal())
+	fake.SetFault(nil)
+
+	// 3. Deprovision.
+	for _, acct := range []serviceaccount.Account{resA.Account, resC.Account} {
+		err := p.Deprovision(ctx, acct)
+		if err != nil {
+			t.Errorf("Deprovision(%v): %v", acct, err)
+		}
+		record(acct, err)
+	}
+
+	secrets := map[string]string{}
+	for i, pass := range dir.Issued() {
+		secrets[fmt.Sprintf("pass %d (%s)", i, pass.ID)] = pass.Pass.Reveal()
+	}
+	for _, nu := range dir.NewUsers() {
+		secrets["random password of "+nu.UserPrincipalName] = nu.Password.Reveal()
+	}
+	// Issued: a's lost one, a's, a's renewal, b's, c's; three users.
+	if len(secrets) != 8 {
+		t.Errorf("got %d secrets, want 8", len(secrets))
+	}
+	if logs.Len() == 0 || len(printed) == 0 {
+		t.Fatal("nothing was logged or printed: the test checks nothing")
+	}
+	for name, secret := range secrets {
+		if secret == "" {
+			t.Errorf("%s is empty", name)
+			continue
+		}
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log reveals the %s", name)
+		}
+		for _, s := range printed {
+			if strings.Contains(s, secret) {
+				t.Errorf("the %s appears in %q", name, s)
+			}
+		}
+		if strings.HasPrefix(name, "random password") {
+			for _, r := range []serviceaccount.Result{resA, renewed, resC} {
+				if r.Password.Reveal() == secret {
+					t.Errorf("the %s is returned in Result.Password", name)
+				}
+			}
+		}
+	}
+	for i, r := range returned {
+		found := false
+		for _, pass := range dir.Issued() {
+			found = found || pass.Pass.Reveal() == r
+		}
+		if !found {
+			t.Errorf("returned pass %d is not one the directory issued", i)
+		}
+	}
+	b, _ := json.Marshal(resA)
+	if !strings.Contains(string(b), `"temporaryAccessPass":{"pass":"[REDACTED]","id":"`) || !strings.Contains(string(b), `"password":""`) {
+		t.Errorf("JSON of Result: %s", b)
+	}
+	if got := fmt.Sprint(resA.TemporaryAccessPass); got != "[REDACTED]" {
+		t.Errorf("fmt.Sprint(TemporaryAccessPass) = %q, want [REDACTED]", got)
 	}
 }

@@ -363,3 +363,49 @@ func ExampleVerifier_VerifySelf() {
 	// not visible: administrative-unit-scoped role assignments
 	// not visible: eligible (PIM) role assignments
 }
+
+// A passwordless account (provisioned with a Temporary Access Pass): no
+// password.changed, and credential.registered warns while the pass is
+// still usable after the owner registered a passkey.
+func ExampleVerifier_Verify_passwordless() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tenant := directorytest.New(&directorytest.Options{Now: clock})
+	res, err := serviceaccount.New(tenant, nil).Provision(ctx, serviceaccount.Spec{
+		UserPrincipalName:   "svc-cloudhub@contoso.onmicrosoft.com",
+		DisplayName:         "CloudHub service account",
+		UsageLocation:       "AU",
+		Workloads:           []roles.Workload{roles.Teams},
+		Access:              roles.Admin,
+		TemporaryAccessPass: &serviceaccount.TemporaryAccessPass{Lifetime: time.Hour},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	v := verify.New(tenant, &verify.Options{Now: clock})
+	show := func() {
+		rep, err := v.Verify(ctx, res.Account)
+		if err != nil {
+			log.Fatal(err)
+		}
+		c, _ := rep.Check(verify.CheckCredentialRegistered)
+		fmt.Println(rep.Passed(), c.Status, c.Evidence)
+	}
+	show()
+	// The owner signs in with the pass and registers a passkey.
+	now = now.Add(10 * time.Minute)
+	if err := tenant.SignInWithAccessPass(ctx, res.Account.ID, res.TemporaryAccessPass.Reveal()); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := tenant.RegisterMethod(ctx, res.Account.ID, directory.MethodFido2, "Passkey"); err != nil {
+		log.Fatal(err)
+	}
+	show()
+	now = now.Add(time.Hour) // the pass expires
+	show()
+	// Output:
+	// false fail no strong method registered yet; Temporary Access Pass 33333333-0000-4000-8000-000000000002 usable until 2026-03-02T10:00:00Z
+	// true warn strong method(s) registered: fido2; Temporary Access Pass 33333333-0000-4000-8000-000000000002 usable until 2026-03-02T10:00:00Z
+	// true pass strong method(s) registered: fido2; Temporary Access Pass 33333333-0000-4000-8000-000000000002 not usable (Expired, valid 2026-03-02T09:00:00Z to 2026-03-02T10:00:00Z)
+}

@@ -193,3 +193,41 @@ func ExampleDirectory_ReadSelf() {
 	// svc@contoso.onmicrosoft.com token 2 round trips
 	// true
 }
+
+// Issue a Temporary Access Pass: read the tenant's policy, create the pass
+// (only this answer carries the passcode), list it without the passcode.
+func ExampleDirectory_CreateAccessPass() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	dir, err := graphdir.New(exampleCredential{}, &graphdir.Options{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	u, err := dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc-cloudhub@contoso.onmicrosoft.com", DisplayName: "CloudHub service account",
+		MailNickname: "svc-cloudhub", AccountEnabled: true, Password: directory.NewPassword("Rand0m-Unused-Passw0rd!"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	pol, err := dir.AccessPassPolicy(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("policy enabled:", pol.Enabled, "targets:", pol.IncludeTargets[0].ID, "lifetimes:", pol.MinimumLifetime, "to", pol.MaximumLifetime)
+	pass, err := dir.CreateAccessPass(ctx, u.ID, directory.NewAccessPass{Lifetime: time.Hour, UsableOnce: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("created:", pass.Pass, pass.Usable, pass.Lifetime, pass.UsableOnce)
+	listed, err := dir.AccessPasses(ctx, u.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("listed:", len(listed), listed[0].ID == pass.ID, "passcode:", !listed[0].Pass.IsZero())
+	// Output:
+	// policy enabled: true targets: all_users lifetimes: 1h0m0s to 8h0m0s
+	// created: [REDACTED] true 1h0m0s true
+	// listed: 1 true passcode: false
+}
