@@ -16,6 +16,7 @@ import (
 // specWithRoles asks for k distinct built-in roles.
 func specWithRoles(k int) serviceaccount.Spec {
 	spec := chaosSpec(1000 + k)
+	spec.TemporaryAccessPass = nil // TestRoundTripBudgetPasswordless
 	spec.Workloads = nil
 	spec.AllowPrivileged = true
 	for _, r := range roles.All()[:k] {
@@ -162,5 +163,46 @@ func TestReplicationLagBeyondDeadline(t *testing.T) {
 	}
 	if us := env.fake.Users(); len(us) != 0 {
 		t.Errorf("after rollback the directory holds %v", us)
+	}
+}
+
+// TestRoundTripBudgetPasswordless counts the round trips of a passwordless
+// Provision: the policy read and the pass's create come on top of the
+// password path's (the policy is read only when a pass is to be issued).
+func TestRoundTripBudgetPasswordless(t *testing.T) {
+	for _, k := range []int{1, 19} {
+		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+			ctx := context.Background()
+			env := newGraphEnv(t, nil, nil)
+			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			spec := specWithRoles(k)
+			spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{UsableOnce: true}
+			budget := func(op string, max, maxWrites int) {
+				t.Helper()
+				n, w := roundTrips(env)
+				if n > max || w > maxWrites {
+					t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
+				}
+				t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
+				env.srv.Reset()
+			}
+			if _, err := p.Plan(ctx, spec); err != nil {
+				t.Fatal(err)
+			}
+			budget("Plan (new account)", 2, 0)
+			res, err := p.Provision(ctx, spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			budget("Provision (new account)", 5, 2+k)
+			if _, err := p.Provision(ctx, spec); err != nil {
+				t.Fatal(err)
+			}
+			budget("Provision (converged re-run)", 1, 0)
+			if _, err := verify.New(env.dir, nil).Verify(ctx, res.Account); err != nil {
+				t.Fatal(err)
+			}
+			budget("Verify (by ID)", 1, 0)
+		})
 	}
 }

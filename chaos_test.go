@@ -55,10 +55,13 @@ const (
 	fDenyMethods      faultKind = "403 on authentication methods"
 	fDenyRoles        faultKind = "403 on role assignments"
 	fCancel           faultKind = "context canceled"
+	fDropBeforePass   faultKind = "reset before create Temporary Access Pass"
+	fDropAfterPass    faultKind = "reset after create Temporary Access Pass applied"
 )
 
 var allFaults = []faultKind{fThrottleWhole, fThrottleFrac, f503, f504, fItemThrottle, fBatch424,
-	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fDropBeforeAssign, fDropAfterAssign, fLag, fReadLag, fDenyMethods, fDenyRoles, fCancel}
+	fDropBeforeUser, fDropAfterUser, fDropBeforeBatch, fDropAfterBatch, fDropBeforeAssign, fDropAfterAssign, fLag, fReadLag, fDenyMethods, fDenyRoles, fCancel,
+	fDropBeforePass, fDropAfterPass}
 
 // permanent reports whether a fault kind is permanent (see
 // directory.IsTemporary): denied reads and a cancelled context. Every other
@@ -98,6 +101,9 @@ type chaosStats struct {
 	// with a permanent error and left nothing behind, and how many failed
 	// with an error still transient (a spent retry deadline): none may.
 	permanentHit, permanentClean, temporaryErrors int
+	// strayPasses counts passwordless accounts holding a pass other than
+	// (or beside) the one returned.
+	strayPasses int
 }
 
 // chaosTransport sits between the Graph backend and the Graph test server.
@@ -159,14 +165,20 @@ func (c *chaosTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.base.RoundTrip(r)
 }
 
+// chaosSpec is the spec of run i: every other run onboards passwordless,
+// with a one-time Temporary Access Pass.
 func chaosSpec(i int) serviceaccount.Spec {
-	return serviceaccount.Spec{
+	s := serviceaccount.Spec{
 		UserPrincipalName: fmt.Sprintf("svc-chaos-%d@%s", i, directorytest.DefaultDomain),
 		DisplayName:       "Cloud User Hub service account",
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams, roles.Exchange, roles.SharePoint},
 		Access:            roles.Admin,
 	}
+	if i%2 == 1 {
+		s.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: time.Hour, UsableOnce: true}
+	}
+	return s
 }
 
 // TestChaos drives Provision, Verify and Deprovision through the Graph
@@ -206,7 +218,7 @@ func TestChaos(t *testing.T) {
 	if failed {
 		t.Fatalf("chaos suite failed with seed %d", seed)
 	}
-	if st.orphans+st.duplicates+st.extraRoles+st.unexpectedPrivileged+st.unclassified+st.unnamed+st.temporaryErrors > 0 ||
+	if st.orphans+st.duplicates+st.extraRoles+st.unexpectedPrivileged+st.unclassified+st.unnamed+st.temporaryErrors+st.strayPasses > 0 ||
 		st.converged != st.runs || st.transientOnlyOK != st.transientOnly || st.permanentClean != st.permanentHit {
 		t.Fatalf("chaos invariants broken (seed %d): %s", seed, st.summary())
 	}
@@ -240,8 +252,8 @@ func (st *chaosStats) summary() string {
 		total += st.fired[k]
 	}
 	fmt.Fprintf(&b, " total %d", total)
-	fmt.Fprintf(&b, "\nfirst calls under transient faults only: %d/%d succeeded; first Provisions reached by a permanent fault: %d, failed classified permanent with nothing left %d; errors still transient %d",
-		st.transientOnlyOK, st.transientOnly, st.permanentHit, st.permanentClean, st.temporaryErrors)
+	fmt.Fprintf(&b, "\nfirst calls under transient faults only: %d/%d succeeded; first Provisions reached by a permanent fault: %d, failed classified permanent with nothing left %d; errors still transient %d; passwordless accounts holding a pass other than the one returned %d",
+		st.transientOnlyOK, st.transientOnly, st.permanentHit, st.permanentClean, st.temporaryErrors, st.strayPasses)
 	b.WriteString("\nfirst Provision succeeded, by fault kind armed (all runs; runs with transient faults only):")
 	for _, k := range allFaults {
 		if c := st.byKind[k]; c != nil {
@@ -307,6 +319,10 @@ func armKind(k faultKind, rng *rand.Rand, env *graphEnv, ct *chaosTransport, can
 	case fCancel:
 		ct.at = int64(1 + rng.IntN(4))
 		ct.cancel.Store(&cancel)
+	case fDropBeforePass:
+		env.srv.DropConnection(graphtest.Before, graphtest.CreateAccessPass)
+	case fDropAfterPass:
+		env.srv.DropConnection(graphtest.After, graphtest.CreateAccessPass)
 	}
 }
 
@@ -393,6 +409,7 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		if len(users) != 1 || users[0].ID != res.Account.ID {
 			t.Errorf("Provision succeeded with %s but the directory holds %v", res.Account.ID, users)
 		}
+		checkPass(t, st, env, spec, res)
 	} else {
 		st.provisionFailed++
 		checkError(t, st, "Provision", perr, spec.UserPrincipalName)
@@ -412,7 +429,11 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 	if perr == nil {
 		// The owner signs in minutes later: reads have caught up by then.
 		env.clock.Sleep(context.Background(), time.Minute)
-		if err := env.fake.SignIn(context.Background(), res.Account.ID, "Owner-Changed-It-1!"); err != nil {
+		signIn := env.fake.SignIn(context.Background(), res.Account.ID, "Owner-Changed-It-1!")
+		if spec.TemporaryAccessPass != nil {
+			signIn = env.fake.SignInWithAccessPass(context.Background(), res.Account.ID, res.TemporaryAccessPass.Reveal())
+		}
+		if err := signIn; err != nil {
 			t.Fatal(err)
 		}
 		if _, err := env.fake.RegisterMethod(context.Background(), res.Account.ID, directory.MethodFido2, "key"); err != nil {
@@ -423,10 +444,11 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		cancel()
 		disarm(env, ct)
 		denied := map[string]bool{
-			verify.CheckMFARegistered:       armed[fDenyMethods],
-			verify.CheckRolesAssigned:       armed[fDenyRoles],
-			verify.CheckLeastPrivilege:      armed[fDenyRoles],
-			verify.CheckNoUnexpectedPrivAdm: armed[fDenyRoles],
+			verify.CheckMFARegistered:        armed[fDenyMethods],
+			verify.CheckCredentialRegistered: armed[fDenyMethods],
+			verify.CheckRolesAssigned:        armed[fDenyRoles],
+			verify.CheckLeastPrivilege:       armed[fDenyRoles],
+			verify.CheckNoUnexpectedPrivAdm:  armed[fDenyRoles],
 		}
 		if verr != nil {
 			checkError(t, st, "Verify", verr, res.Account.ID)
@@ -477,6 +499,29 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		return
 	}
 	st.converged++
+}
+
+// checkPass checks a successful passwordless Provision: no password
+// returned, and the account holds exactly one pass, the one in the Result
+// (a lost answer never leaves a second pass, or one whose passcode nobody
+// has).
+func checkPass(t *testing.T, st *chaosStats, env *graphEnv, spec serviceaccount.Spec, res serviceaccount.Result) {
+	t.Helper()
+	if spec.TemporaryAccessPass == nil {
+		return
+	}
+	// Past any read lag (at most 20 s): the state, not a lagging read.
+	env.clock.Sleep(context.Background(), 30*time.Second)
+	ps, err := env.fake.AccessPasses(context.Background(), res.Account.ID)
+	switch {
+	case err != nil:
+		t.Errorf("AccessPasses(%s): %v", res.Account.ID, err)
+	case !res.Password.IsZero() || !res.Account.Passwordless:
+		t.Errorf("passwordless Provision returned a password (%v) or no Passwordless mark", !res.Password.IsZero())
+	case len(ps) != 1 || ps[0].ID != res.TemporaryAccessPass.ID:
+		st.strayPasses++
+		t.Errorf("the account holds passes %+v, the Result names %q", ps, res.TemporaryAccessPass.ID)
+	}
 }
 
 // checkFirstCall checks a first call: under transient faults only it must
