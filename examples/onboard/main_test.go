@@ -31,6 +31,35 @@ func TestOnboardWalkThrough(t *testing.T) {
 	}
 }
 
+func TestOnboardPasswordless(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"-tap"}, &out, &errOut); err != nil {
+		t.Fatalf("run -tap: %v\nstderr:\n%s", err, errOut.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"4 to add, 0 to remove",
+		"+ Temporary Access Pass for svc-cloudhub@contoso.onmicrosoft.com",
+		"Temporary Access Pass policy: allowed",
+		"Temporary Access Pass: [REDACTED] (valid ",
+		"FAIL    credential.registered",
+		"PASS    credential.registered",
+		"signs in with the Temporary Access Pass",
+		"PASSED",
+		"up to date, 0 change(s)",
+		"behaved as expected",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	for _, unwanted := range []string{"password.changed", "temporary password:"} {
+		if strings.Contains(s, unwanted) {
+			t.Errorf("the passwordless walk-through shows %q", unwanted)
+		}
+	}
+}
+
 func TestOnboardShowPassword(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"-show-password"}, &out, &bytes.Buffer{}); err != nil {

@@ -5,6 +5,13 @@
 //
 //	go run ./examples/provision -upn svc-cloudhub@contoso.onmicrosoft.com -workloads teams,exchange
 //	go run ./examples/provision -workloads exchange -read-only -allow-privileged -json
+//	go run ./examples/provision -workloads teams -tap -tap-lifetime 1h -tap-once
+//
+// With -tap the account is onboarded passwordless: its password is random
+// and never shown, and its owner gets a Temporary Access Pass (printed only
+// with -show-password) to sign in once and register a passkey or Microsoft
+// Authenticator. The tenant's Temporary Access Pass policy is checked
+// before anything is created.
 //
 // With -tenant it works on a real tenant through Microsoft Graph (see
 // -auth and the README's permission table).
@@ -21,6 +28,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/cloudhub/consent/examples/internal/flagparse"
 	"github.com/cloudhub/consent/examples/internal/tenantflag"
@@ -47,7 +55,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	adopt := fs.Bool("adopt", false, "converge an existing account this SDK did not create")
 	planOnly := fs.Bool("plan", false, "only show what would change")
 	asJSON := fs.Bool("json", false, "print machine-readable JSON")
-	showPassword := fs.Bool("show-password", false, "print the temporary password (only on a terminal you trust)")
+	showPassword := fs.Bool("show-password", false, "print the temporary password, or the Temporary Access Pass with -tap (only on a terminal you trust)")
+	tap := fs.Bool("tap", false, "onboard passwordless: issue a Temporary Access Pass instead of returning a temporary password")
+	tapLifetime := fs.Duration("tap-lifetime", 0, "with -tap: the pass's lifetime, whole minutes from 10m to 720h (0: the tenant policy's default)")
+	tapOnce := fs.Bool("tap-once", false, "with -tap: the pass is usable once")
+	tapRenew := fs.Bool("tap-renew", false, "with -tap: replace an expired or used pass of an account that has not registered a strong method")
 	verbose := fs.Bool("v", false, "log progress to stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: provision [flags]\nExit status: 0 done, 1 failed, 2 bad usage or an invalid spec.\nFlags:")
@@ -55,6 +67,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if code := flagparse.Parse(fs, args, stderr); code >= 0 {
 		return code
+	}
+	if !*tap && (*tapLifetime != 0 || *tapOnce || *tapRenew) {
+		fmt.Fprintln(stderr, "provision: -tap-lifetime, -tap-once and -tap-renew need -tap")
+		return 2
 	}
 	ws, err := roles.ParseWorkloads(*workloads)
 	if err != nil {
@@ -82,6 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra),
 		AllowPrivileged: *allowPriv, Adopt: *adopt,
 	}
+	if *tap {
+		spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: *tapLifetime, UsableOnce: *tapOnce, Renew: *tapRenew}
+	}
 	if *planOnly {
 		plan, err := prov.Plan(ctx, spec)
 		if err != nil {
@@ -105,15 +124,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					" reset its password in the Microsoft Entra admin center, or remove it (Deprovision) and provision again")
 			}
 		}
+		if t := res.TemporaryAccessPass; !t.IsZero() {
+			// The account is left in place with this pass.
+			if *showPassword {
+				fmt.Fprintf(stderr, "provision: the account's Temporary Access Pass, valid until %s: %s\n", t.EndDateTime.Format(time.RFC3339), t.Reveal())
+			} else {
+				fmt.Fprintln(stderr, "provision: the account is left in place with a Temporary Access Pass this run did not print (no -show-password):"+
+					" re-run with -tap -tap-renew once it expires, or remove the account (Deprovision)")
+			}
+		}
 		return fail(stderr, err)
 	}
 	if *asJSON {
 		out := struct {
 			serviceaccount.Result
 			Password string `json:"password,omitempty"`
+			// PassCode is the Temporary Access Pass's passcode, with
+			// -show-password only.
+			PassCode string `json:"temporaryAccessPassCode,omitempty"`
 		}{Result: res}
 		if *showPassword {
 			out.Password = res.Password.Reveal()
+			out.PassCode = res.TemporaryAccessPass.Reveal()
 		} else if !res.Password.IsZero() {
 			out.Password = res.Password.String()
 		}
@@ -122,6 +154,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, res)
 	if *showPassword && !res.Password.IsZero() {
 		fmt.Fprintf(stdout, "  temporary password: %s\n", res.Password.Reveal())
+	}
+	if *showPassword && !res.TemporaryAccessPass.IsZero() {
+		fmt.Fprintf(stdout, "  Temporary Access Pass: %s\n", res.TemporaryAccessPass.Reveal())
 	}
 	return 0
 }

@@ -30,6 +30,11 @@ func TestProvisionDemo(t *testing.T) {
 		{[]string{"-auth", "cert", "-tenant", "t", "-client-id", "c"}, 2, "-cert FILE"},
 		{[]string{"-auth", "secret", "-tenant", "t"}, 2, "-client-id"},
 		{[]string{"-cloud", "mars", "-tenant", "t"}, 2, "unknown cloud"},
+		{[]string{"-tap", "-tap-lifetime", "1h", "-tap-once"}, 0, "Temporary Access Pass: [REDACTED] (valid 2026-"},
+		{[]string{"-tap", "-plan"}, 0, "Temporary Access Pass policy: allowed"},
+		{[]string{"-tap", "-tap-lifetime", "10h"}, 1, "maximumLifetimeInMinutes 480"},
+		{[]string{"-tap", "-tap-lifetime", "5m"}, 2, "TemporaryAccessPass.Lifetime"},
+		{[]string{"-tap-once"}, 2, "need -tap"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), tc.args, &out, &errOut)
@@ -59,5 +64,30 @@ func TestProvisionJSONMasksPassword(t *testing.T) {
 	_ = json.Unmarshal(out.Bytes(), &res)
 	if len(res.Password) != 24 {
 		t.Errorf("-show-password: password %q", res.Password)
+	}
+}
+
+func TestProvisionTAPShowsPassOnlyWhenAsked(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"-tap", "-json"}, &out, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res struct {
+		Password            string
+		TemporaryAccessPass struct{ Pass string }
+		PassCode            string `json:"temporaryAccessPassCode"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Password != "" || res.TemporaryAccessPass.Pass != "[REDACTED]" || res.PassCode != "" {
+		t.Errorf("without -show-password: %+v", res)
+	}
+	out.Reset()
+	run(context.Background(), []string{"-tap", "-json", "-show-password"}, &out, &bytes.Buffer{})
+	res.PassCode = ""
+	_ = json.Unmarshal(out.Bytes(), &res)
+	if res.Password != "" || len(res.PassCode) < 8 {
+		t.Errorf("with -show-password: password %q, pass of %d characters", res.Password, len(res.PassCode))
 	}
 }
