@@ -51,6 +51,13 @@
 // [ReadSignInActivity] report a backend without them with
 // [errors.ErrUnsupported], and [ReadSnapshot] falls back to them.
 //
+// [AccessPassIssuer] is a capability rather than a shortcut: a backend that
+// implements it reads the tenant's Temporary Access Pass policy and issues,
+// lists and deletes users' passes (package serviceaccount needs it for
+// passwordless onboarding, and says so when the directory lacks it). A
+// backend that reports a pass among a user's authentication methods fills
+// [AuthenticationMethod].AccessPass with its validity, never its passcode.
+//
 // # Concurrency
 //
 // Implementations must be safe for concurrent use by multiple goroutines.

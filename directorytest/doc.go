@@ -22,6 +22,18 @@
 // ([Fake.RegisterMethod]), an admin disables it ([Fake.SetAccountEnabled])
 // or assigns it a role by hand (plain [Fake.CreateRoleAssignment]).
 //
+// It implements [directory.AccessPassIssuer]: a Temporary Access Pass
+// policy (enabled for all users by default, [DefaultAccessPassPolicy];
+// a real tenant starts with the method disabled), which an admin changes
+// with [Fake.SetAccessPassPolicy] and which [Fake.CreateAccessPass]
+// enforces (state, all_users or a user target, excluded users, lifetime
+// bounds, one-time passes); one pass per user, replaced by a new one;
+// passcodes from crypto/rand, returned only by the create; usability
+// computed on the fake's clock (NotYetValid, Expired, OneTimeUsed,
+// DisabledByPolicy); the pass listed among the user's authentication
+// methods; and the owner's sign-in with it ([Fake.SignInWithAccessPass]).
+// It has no groups, so a policy that targets groups targets nobody.
+//
 // # Signed in as a user
 //
 // [Fake.SignedInAs] returns a [SignedIn] view of the tenant as one of its

@@ -143,6 +143,49 @@
 // its attempt number to [Options.OnEvent] and to [Options.Logger]. Tests
 // inject a fake clock through [Options.Sleep] and [Options.Now].
 //
+// # Passwordless onboarding
+//
+// With [Spec.TemporaryAccessPass] set, nobody ever knows the account's
+// password: the create sends a random one (never returned, logged or
+// stored; it only satisfies the create, and no change is forced at first
+// sign-in) and Provision issues a Temporary Access Pass, returned once in
+// [Result.TemporaryAccessPass] (an [IssuedPass]: its passcode redacts itself
+// like a [directory.Password], with its validity); [Result.Password] stays
+// empty and [Account].Passwordless is set, so that package verify checks
+// credential.registered instead of password.changed. The directory must
+// implement [directory.AccessPassIssuer] (the Graph backend and the fake do).
+//
+// Before any write, when a pass is to be issued, Provision and Plan read the
+// tenant's Temporary Access Pass policy and refuse, with an error that
+// satisfies errors.Is(err, [ErrAccessPassPolicy]) and
+// errors.Is(err, [directory.ErrInvalid]) and names the setting to change, a
+// pass it does not allow: the method disabled (state); an account not
+// targeted (includeTargets: all_users, or a user target with the account's
+// ID; a new account is in no group, and Provision reads no group
+// memberships, so a policy that targets only groups is refused); the
+// account excluded by a user target (excludeTargets; excluded groups are a
+// warning for an existing account); a lifetime outside
+// minimumLifetimeInMinutes and maximumLifetimeInMinutes; a reusable pass
+// when the policy allows one-time passes only (isUsableOnce). The plan shows
+// the pass as a change and the check in [Plan.AccessPassCheck]; a refused
+// Plan returns the plan with the error.
+//
+// The pass is issued after the create and before any role is assigned:
+// Microsoft documents that an Authentication Administrator can issue passes
+// only to users without admin roles. A lost answer to the pass's create
+// (the only answer that carries the passcode) is resolved by reading the
+// account's passes (a user has one at most) and deleting any found before
+// the create is sent again, so that the pass returned is the one the account
+// holds. If a later step fails, the rollback deletes the account, and the
+// pass with it; so does Deprovision.
+//
+// A re-run decides from state: an account that has registered a strong
+// method gets no pass; one with a usable pass gets no new one (its passcode
+// was returned by the run that issued it); one whose pass can no longer be
+// used (expired, or used once) and that has registered no strong method
+// gets a new pass only when [TemporaryAccessPass].Renew is set (the old one
+// is deleted first), and a warning otherwise.
+//
 // # Secrets
 //
 // The temporary password is generated with crypto/rand: [PasswordLength]
@@ -151,7 +194,10 @@
 // [Result.Password], a [directory.Password] whose String, Format, LogValue
 // and MarshalJSON redact it; only its Reveal method returns it. It never
 // appears in a log line, an [Event], an error, or the printed or JSON form
-// of a Spec, Result, Plan, Account or Error. A caller-supplied
+// of a Spec, Result, Plan, Account or Error. A Temporary Access Pass is
+// treated the same way: only [Result.TemporaryAccessPass].Reveal returns
+// it, and the random password of a passwordless account is returned
+// nowhere. A caller-supplied
 // [Spec.Password] is treated the same way; a weak one is refused with a
 // FieldError that does not contain it.
 package serviceaccount

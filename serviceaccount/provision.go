@@ -29,6 +29,11 @@ import (
 // what was left. When the outcome leaves the account in place
 // ([Outcome.AccountLeft]), the returned Result is not empty: it holds what
 // was done, and the temporary password if this call set one.
+//
+// With spec.TemporaryAccessPass the account is onboarded passwordless: no
+// password is returned, and a Temporary Access Pass is issued after the
+// create and before the roles, once the tenant's policy allowed it (see
+// the package documentation, "Passwordless onboarding").
 func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) {
 	n, err := spec.validate()
 	if err != nil {
@@ -128,7 +133,11 @@ func assignChange(r roles.Role) Change {
 	return Change{Action: ActionAssignRole, Object: r.Name, RoleID: r.ID, Scope: directory.TenantScope}
 }
 
-// Plan returns the changes Provision would make, without writing. It costs
+// Plan returns the changes Provision would make, without writing. With a
+// [Spec.TemporaryAccessPass] it also reads the tenant's Temporary Access
+// Pass policy when a pass is to be issued, and when the policy refuses the
+// pass it returns the plan, showing the refusal in Plan.AccessPassCheck,
+// with the error. It costs
 // one read of the directory (retried like Provision's on a transient
 // fault): over Microsoft Graph one round trip when the backend knows the
 // account's object ID, two in a process that has not seen the account

@@ -55,7 +55,13 @@
 // Administrator), RoleManagement.ReadWrite.Directory to assign roles
 // (Privileged Role Administrator), UserAuthenticationMethod.Read.All to
 // list authentication methods, and Domain.Read.All (or Directory.Read.All)
-// to list domains. Verifying (package verify) needs only User.Read.All,
+// to list domains; for passwordless onboarding ([directory.AccessPassIssuer])
+// Policy.Read.All to read the Temporary Access Pass policy (Global Reader or
+// Authentication Policy Administrator) and UserAuthMethod-TAP.ReadWrite.All
+// or UserAuthenticationMethod.ReadWrite.All to issue, list and delete
+// passes (Authentication Administrator, for users without admin roles,
+// which is why package serviceaccount issues the pass before the roles; or
+// Privileged Authentication Administrator). Verifying (package verify) needs only User.Read.All,
 // RoleManagement.Read.Directory and UserAuthenticationMethod.Read.All; a
 // Plan needs User.Read.All, RoleManagement.Read.Directory and
 // Domain.Read.All.

@@ -24,6 +24,10 @@
 //	GET    /me/transitiveMemberOf              (directoryRole objects)
 //	GET    /me/scopedRoleMemberOf
 //	GET    /organization
+//	GET    /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass
+//	GET    /users/{id}/authentication/temporaryAccessPassMethods
+//	POST   /users/{id}/authentication/temporaryAccessPassMethods
+//	DELETE /users/{id}/authentication/temporaryAccessPassMethods/{id}
 //	POST   /$batch
 //
 // and the other paths to a role and the sign-in activity (see
@@ -54,7 +58,12 @@
 // details[0].code ObjectConflict, a duplicate role assignment 400
 // Request_BadRequest "A conflicting object with one or more of the specified
 // property values is present in the directory." without details, an
-// unknown object 404 Request_ResourceNotFound. $filter accepts exactly
+// unknown object 404 Request_ResourceNotFound, a Temporary Access Pass the
+// policy refuses 400 BadRequest with the reason (Microsoft does not
+// document that answer). The policy's includeTargets are in its answer, as
+// in Microsoft's example, or only with $expand=includeTargets
+// ([Options.PolicyTargetsOnlyExpanded]), the other reading of the docs.
+// $filter accepts exactly
 // principalId eq '<OData string literal>' and answers anything else 400.
 // $batch runs up to 20 requests, honours dependsOn (a request whose
 // dependency failed is answered 424) and lists the answers in reverse order,
