@@ -122,3 +122,37 @@ func TestCredentialRegisteredMissingAccount(t *testing.T) {
 		t.Errorf("credential.registered = %+v, %v: want unknown", c, ok)
 	}
 }
+
+// Signed in as a passwordless account, VerifySelf checks
+// credential.registered from the account's own methods, not
+// password.changed.
+func TestCredentialRegisteredSelf(t *testing.T) {
+	ctx := context.Background()
+	tn := newTenant()
+	spec := teamsSpec("svc-tap-self@contoso.onmicrosoft.com")
+	spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: time.Hour, UsableOnce: true}
+	res, err := serviceaccount.New(tn.Fake, &serviceaccount.Options{Now: tn.clock.Now, Sleep: tn.clock.Sleep}).Provision(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.SignInWithAccessPass(ctx, res.Account.ID, res.TemporaryAccessPass.Reveal()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.RegisterMethod(ctx, res.Account.ID, directory.MethodFido2, "passkey"); err != nil {
+		t.Fatal(err)
+	}
+	view, err := tn.SignedInAs(res.Account.UserPrincipalName, nil)
+	if err != nil {
+		t.Fatalf("SignedInAs a passwordless account: %v", err)
+	}
+	rep, err := verify.New(view, &verify.Options{Now: tn.clock.Now}).VerifySelf(ctx, res.Account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rep.Check(verify.CheckPasswordChanged); ok {
+		t.Error("password.changed listed")
+	}
+	if c, ok := rep.Check(verify.CheckCredentialRegistered); !ok || c.Status != verify.StatusPass {
+		t.Errorf("credential.registered = %+v, %v: want pass (the one-time pass is used up)", c, ok)
+	}
+}

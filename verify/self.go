@@ -101,6 +101,9 @@ func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) 
 		rep.Checks = append(rep.Checks, c)
 	}
 	rep.Checks = append(rep.Checks, selfMFACheck(self))
+	if want.Passwordless {
+		rep.Checks = append(rep.Checks, v.credentialCheck(directory.Snapshot{AuthenticationMethods: self.AuthenticationMethods, AuthenticationMethodsErr: self.AuthenticationMethodsErr}))
+	}
 	roleCs, notVisible := selfRoleChecks(expected, self)
 	rep.Checks = append(rep.Checks, roleCs...)
 	if c, ok := privilegedExpectedCheck(expected); ok {
