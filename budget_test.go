@@ -16,7 +16,6 @@ import (
 // specWithRoles asks for k distinct built-in roles.
 func specWithRoles(k int) serviceaccount.Spec {
 	spec := chaosSpec(1000 + k)
-	spec.TemporaryAccessPass = nil // TestRoundTripBudgetPasswordless
 	spec.Workloads = nil
 	spec.AllowPrivileged = true
 	for _, r := range roles.All()[:k] {

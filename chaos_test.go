@@ -165,19 +165,21 @@ func (c *chaosTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.base.RoundTrip(r)
 }
 
-// chaosSpec is the spec of run i: every other run onboards passwordless,
-// with a one-time Temporary Access Pass.
 func chaosSpec(i int) serviceaccount.Spec {
-	s := serviceaccount.Spec{
+	return serviceaccount.Spec{
 		UserPrincipalName: fmt.Sprintf("svc-chaos-%d@%s", i, directorytest.DefaultDomain),
 		DisplayName:       "Cloud User Hub service account",
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams, roles.Exchange, roles.SharePoint},
 		Access:            roles.Admin,
 	}
-	if i%2 == 1 {
-		s.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: time.Hour, UsableOnce: true}
-	}
+}
+
+// passwordlessSpec is chaosSpec(i) onboarded with a one-time Temporary
+// Access Pass.
+func passwordlessSpec(i int) serviceaccount.Spec {
+	s := chaosSpec(i)
+	s.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: time.Hour, UsableOnce: true}
 	return s
 }
 
@@ -341,6 +343,9 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		return ct
 	})
 	spec := chaosSpec(run)
+	if run%2 == 1 { // every other run onboards passwordless
+		spec = passwordlessSpec(run)
+	}
 	want, err := roles.ForWorkloads(spec.Access, spec.Workloads...)
 	if err != nil {
 		t.Fatal(err)

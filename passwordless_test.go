@@ -73,10 +73,7 @@ func TestPasswordlessThroughGraph(t *testing.T) {
 		OnEvent: func(e serviceaccount.Event) { record(e) },
 	})
 	ctx := context.Background()
-	spec := chaosSpec(1)
-	if spec.TemporaryAccessPass == nil {
-		t.Fatal("chaosSpec(1) is not passwordless")
-	}
+	spec := passwordlessSpec(1)
 	plan, err := p.Plan(ctx, spec)
 	record(plan, err)
 	env.srv.Reset()
@@ -179,7 +176,7 @@ func TestPasswordlessRefusedThroughGraph(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
-			spec := chaosSpec(3)
+			spec := passwordlessSpec(3)
 			spec.TemporaryAccessPass = &tc.pass
 			_, err := p.Provision(context.Background(), spec)
 			if !errors.Is(err, serviceaccount.ErrAccessPassPolicy) {

@@ -50,7 +50,7 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	ctx := context.Background()
 	var secrets []string
 
-	spec := chaosSpec(0) // a temporary password (passwordless runs: passwordless_test.go)
+	spec := chaosSpec(1)
 	plan, err := p.Plan(ctx, spec)
 	record(plan)
 	recordErr(err)

@@ -266,6 +266,7 @@ func (f *Fake) SignInWithAccessPass(ctx context.Context, userID, pass string) er
 		return fmt.Errorf("directorytest: sign in %q with a Temporary Access Pass: the pass is not usable (%s): %w", userID, st.Reason, directory.ErrPermission)
 	}
 	u.pass.used = true
+	f.recordSignIn(u.user.ID)
 	return nil
 }
 
