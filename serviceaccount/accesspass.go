@@ -119,7 +119,11 @@ func (p *Provisioner) planAccessPass(ctx context.Context, r *retrier, op string,
 	detail := ""
 	if pl.Exists {
 		if st.methodsErr != nil {
-			return d, &Error{Op: op, Account: upn, Step: "read authentication methods", Err: st.methodsErr}
+			ms, err := p.rereadMethods(ctx, r, upn, pl.UserID, st.methodsErr)
+			if err != nil {
+				return d, &Error{Op: op, Account: upn, Step: "read authentication methods", Err: err}
+			}
+			st.methods, st.methodsErr = ms, nil
 		}
 		var strong []string
 		var pass *directory.AuthenticationMethod
@@ -177,6 +181,21 @@ func (p *Provisioner) planAccessPass(ctx context.Context, r *retrier, op string,
 	}
 	pl.Changes = append(pl.Changes[:i], append([]Change{ch}, pl.Changes[i:]...)...)
 	return d, nil
+}
+
+// rereadMethods reads the account's authentication methods again after
+// the snapshot's read of them failed with err, while the failure is
+// transient.
+func (p *Provisioner) rereadMethods(ctx context.Context, r *retrier, upn, userID string, err error) ([]directory.AuthenticationMethod, error) {
+	for {
+		if err = r.again(ctx, upn, "read authentication methods", err); err != nil {
+			return nil, err
+		}
+		var ms []directory.AuthenticationMethod
+		if ms, err = p.dir.AuthenticationMethods(ctx, userID); err == nil {
+			return ms, nil
+		}
+	}
 }
 
 // readAccessPassPolicy reads the policy, retrying transient failures.

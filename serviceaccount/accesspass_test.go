@@ -329,3 +329,33 @@ func TestDeprovisionRemovesAccessPass(t *testing.T) {
 		t.Errorf("after Deprovision: AccessPasses = %v, users %v", err, fake.Users())
 	}
 }
+
+// A re-run whose read of the authentication methods fails transiently reads
+// them again; one denied fails, naming the step, with no write.
+func TestAccessPassRerunMethodsUnreadable(t *testing.T) {
+	ctx := context.Background()
+	fake, clk := newFake(t)
+	p := newProvisioner(fake, clk, nil)
+	if _, err := p.Provision(ctx, tapSpec()); err != nil {
+		t.Fatal(err)
+	}
+	failures := 2
+	fake.SetFault(func(op directorytest.Op, object string) error {
+		if op == directorytest.OpAuthenticationMethods && failures > 0 {
+			failures--
+			return fmt.Errorf("fault: %s %q: %w", op, object, directory.ErrUnavailable)
+		}
+		return nil
+	})
+	fake.ResetCalls()
+	res, err := p.Provision(ctx, tapSpec())
+	if err != nil || failures != 0 || fake.Writes() != 0 || !res.TemporaryAccessPass.IsZero() {
+		t.Errorf("transient: Provision = %v (faults left %d, writes %d): want the methods read again, no write", err, failures, fake.Writes())
+	}
+	fake.SetFault(failOps(directory.ErrPermission, directorytest.OpAuthenticationMethods))
+	_, err = p.Provision(ctx, tapSpec())
+	var se *serviceaccount.Error
+	if !errors.As(err, &se) || se.Step != "read authentication methods" || !errors.Is(err, directory.ErrPermission) {
+		t.Errorf("denied: Provision = %v: want the read step, ErrPermission", err)
+	}
+}
