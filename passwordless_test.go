@@ -49,9 +49,17 @@ func writes(reqs []graphtest.Request) []graphtest.Endpoint {
 // or rendering, Verify follows the owner's registration, a re-run costs one
 // read, and Deprovision removes the account with its pass.
 func TestPasswordlessThroughGraph(t *testing.T) {
+	// Microsoft's create page says a new pass replaces the current one;
+	// the other reading (a conflict) must work too.
+	for _, conflicts := range []bool{false, true} {
+		t.Run(fmt.Sprintf("conflicts=%v", conflicts), func(t *testing.T) { testPasswordlessThroughGraph(t, conflicts) })
+	}
+}
+
+func testPasswordlessThroughGraph(t *testing.T, conflicts bool) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	env := newGraphEnvLogged(t, nil, nil, logger)
+	env := newGraphEnvLogged(t, &graphtest.Options{AccessPassConflicts: conflicts}, nil, logger)
 	var seen []string
 	record := func(vs ...any) {
 		for _, v := range vs {

@@ -183,6 +183,11 @@ func (c *call) createAccessPass(key string) response {
 		}
 		id = u.ID
 	}
+	if c.s.passConflicts {
+		if ps, err := c.s.fake.AccessPasses(c.ctx, id); err == nil && len(ps) > 0 {
+			return c.fail(http.StatusConflict, "conflict", fmt.Sprintf("The user already has a Temporary Access Pass (%s).", ps[0].ID))
+		}
+	}
 	p, err := c.s.fake.CreateAccessPass(c.ctx, id, np)
 	switch {
 	case errors.Is(err, directory.ErrInvalid):

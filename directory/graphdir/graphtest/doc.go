@@ -62,7 +62,9 @@
 // policy refuses 400 BadRequest with the reason (Microsoft does not
 // document that answer). The policy's includeTargets are in its answer, as
 // in Microsoft's example, or only with $expand=includeTargets
-// ([Options.PolicyTargetsOnlyExpanded]), the other reading of the docs.
+// ([Options.PolicyTargetsOnlyExpanded]), the other reading of the docs; a
+// new pass replaces the user's current one, as Microsoft's create page
+// says, or conflicts (409, [Options.AccessPassConflicts]).
 // $filter accepts exactly
 // principalId eq '<OData string literal>' and answers anything else 400.
 // $batch runs up to 20 requests, honours dependsOn (a request whose

@@ -54,6 +54,11 @@ type Options struct {
 	// documentation (a relationship); by default it is in every answer,
 	// as in Microsoft's example.
 	PolicyTargetsOnlyExpanded bool
+	// AccessPassConflicts answers the create of a Temporary Access Pass for
+	// a user who has one 409 Conflict instead of replacing it, the other
+	// reading of Microsoft's documentation (whose create page says the
+	// current pass is replaced).
+	AccessPassConflicts bool
 }
 
 // Endpoint names one of the operations the server implements.
@@ -111,6 +116,7 @@ type Server struct {
 	throttledBatchStatus  int
 	licenseRequiredStatus int
 	policyTargetsExpand   bool
+	passConflicts         bool
 
 	mu       sync.Mutex
 	latency  time.Duration
@@ -137,6 +143,7 @@ func NewServer(opts *Options) *Server {
 		opaqueTokens:          opts.OpaqueTokens,
 		licenseRequiredStatus: opts.LicenseRequiredStatus,
 		policyTargetsExpand:   opts.PolicyTargetsOnlyExpanded,
+		passConflicts:         opts.AccessPassConflicts,
 	}
 	if s.fake == nil {
 		s.fake = directorytest.New(nil)
