@@ -69,7 +69,10 @@ func statuses(rep verify.Report) map[string]verify.Status {
 // signed-in view with the same rules: the verdicts agree, the wrong
 // account and an extra privileged role fail, a denied read is unknown and
 // never passes, both readings of who may list role assignments give the
-// right verdict (the memberships are read only when the list is denied),
+// right verdict (the memberships are read either way; the scoped ones only
+// when the list is denied), a role held through a role-assignable group
+// fails with evidence naming the group, a custom role is left out of the
+// memberships,
 // and every run costs at most two round trips.
 func TestVerifySelfOverGraph(t *testing.T) {
 	members := &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}
@@ -82,8 +85,11 @@ func TestVerifySelfOverGraph(t *testing.T) {
 		deny   graphtest.Endpoint
 		// wantFail and wantUnknown are the checks that fail or are unknown.
 		wantFail, wantUnknown []string
-		// fallback: the memberships must be requested.
+		// fallback: the scoped memberships must be requested.
 		fallback bool
+		// wantEvidence are substrings of roles.no-unexpected-privileged's
+		// evidence.
+		wantEvidence []string
 	}{
 		{name: "ready, list denied", fallback: true},
 		{name: "ready, list allowed", opts: members},
@@ -98,6 +104,23 @@ func TestVerifySelfOverGraph(t *testing.T) {
 				}
 			},
 			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "privileged role through a group, list denied", fallback: true, setup: tier0Group,
+			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence: []string{"Privileged Role Administrator at /", "through role-assignable group 'Tier0 admins'"}},
+		{name: "privileged role through a group, list allowed", opts: members, setup: tier0Group,
+			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence: []string{"Privileged Role Administrator at / — through group 'Tier0 admins'"}},
+		{name: "custom role, list denied", fallback: true,
+			setup: func(t *testing.T, env *graphEnv, id string) {
+				ctx := context.Background()
+				d, err := env.fake.CreateRoleDefinition(ctx, "Helpdesk Plus")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := env.fake.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: id, RoleDefinitionID: d.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
+					t.Fatal(err)
+				}
+			}},
 		{name: "methods denied", deny: graphtest.ListMyAuthenticationMethods, fallback: true,
 			wantUnknown: []string{verify.CheckMFARegistered}},
 		{name: "memberships denied", deny: graphtest.ListMyTransitiveMemberOf, fallback: true,
@@ -149,14 +172,21 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			if len(reqs) > 2 {
 				t.Errorf("%d round trips: the budget is 2", len(reqs))
 			}
-			askedMemberships := false
+			askedMemberships, askedScoped := false, false
 			for _, r := range reqs {
 				for _, it := range r.Batch {
 					askedMemberships = askedMemberships || it.Endpoint == graphtest.ListMyTransitiveMemberOf
+					askedScoped = askedScoped || it.Endpoint == graphtest.ListMyScopedRoleMemberOf
 				}
 			}
-			if askedMemberships != (tc.fallback || tc.opaque) {
-				t.Errorf("memberships requested: %v, want %v", askedMemberships, tc.fallback || tc.opaque)
+			if !askedMemberships || askedScoped != (tc.fallback || tc.opaque) {
+				t.Errorf("memberships requested: %v, scoped memberships %v: want true, %v", askedMemberships, askedScoped, tc.fallback || tc.opaque)
+			}
+			priv, _ := rep.Check(verify.CheckNoUnexpectedPrivAdm)
+			for _, sub := range tc.wantEvidence {
+				if !strings.Contains(priv.Evidence, sub) {
+					t.Errorf("roles.no-unexpected-privileged evidence %q: want %q", priv.Evidence, sub)
+				}
 			}
 			assigned, _ := rep.Check(verify.CheckRolesAssigned)
 			if fromMemberships := strings.HasPrefix(assigned.Evidence, "memberships"); fromMemberships != tc.fallback && assigned.Status != verify.StatusUnknown {
@@ -178,6 +208,23 @@ func TestVerifySelfOverGraph(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// tier0Group puts the account in a role-assignable group holding
+// Privileged Role Administrator.
+func tier0Group(t *testing.T, env *graphEnv, id string) {
+	ctx := context.Background()
+	g, err := env.fake.CreateGroup(ctx, "Tier0 admins", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.fake.AddGroupMember(ctx, g.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := roles.Lookup("Privileged Role Administrator")
+	if _, err := env.fake.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: g.ID, RoleDefinitionID: r.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
+		t.Fatal(err)
 	}
 }
 

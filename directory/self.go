@@ -62,15 +62,24 @@ type Self struct {
 	RoleAssignments    []RoleAssignment
 	RoleAssignmentsErr error
 
-	// RoleMemberships and ScopedRoleMemberships are the fallback, read
-	// only when RoleAssignmentsErr satisfies ErrPermission (both nil with
-	// nil errors otherwise): the tenant-wide directory roles among the
-	// principal's direct and transitive memberships (roles held through a
-	// role-assignable group included), and its administrative-unit-scoped
-	// role memberships. Neither shows custom roles or eligible (PIM)
-	// assignments.
+	// RoleMemberships are the tenant-wide directory roles among the
+	// principal's direct and transitive memberships, roles held through a
+	// role-assignable group included, each role once, whether the
+	// role-assignment list was readable or not: the list, filtered by the
+	// principal's own ID, leaves out the roles its groups hold.
+	// ScopedRoleMemberships are its administrative-unit-scoped role
+	// memberships, the fallback read only when RoleAssignmentsErr
+	// satisfies ErrPermission (nil with a nil error otherwise). Neither
+	// shows custom roles (a custom role has no directory role object) or
+	// eligible (PIM) assignments.
 	RoleMemberships          []RoleMembership
 	RoleMembershipsErr       error
+	// Groups are the groups among the same memberships (the same answer
+	// as RoleMemberships, with the same error): IsAssignableToRole marks
+	// those that can hold roles for their members. Memberships list a
+	// role held through such a group and one held directly alike, so
+	// they cannot say through which group, if any, a role is held.
+	Groups []Group
 	ScopedRoleMemberships    []RoleMembership
 	ScopedRoleMembershipsErr error
 }

@@ -18,6 +18,11 @@ const (
 	ScopeUserAuthenticationMethodRead = "UserAuthenticationMethod.Read"
 	ScopeRoleManagementReadDirectory  = "RoleManagement.Read.Directory"
 	ScopeDirectoryReadAll             = "Directory.Read.All"
+	// ScopeRoleEligibilityScheduleRead and
+	// ScopeRoleAssignmentScheduleRead read PIM eligibilities and active
+	// schedules; RoleManagement.Read.Directory reads both.
+	ScopeRoleEligibilityScheduleRead = "RoleEligibilitySchedule.Read.Directory"
+	ScopeRoleAssignmentScheduleRead  = "RoleAssignmentSchedule.Read.Directory"
 )
 
 // DefaultScopes are the delegated permissions of the public client app
@@ -134,14 +139,14 @@ func (s *SignedIn) isSelf(idOrUPN string) bool {
 // every permission they grant.
 var readerRoles = []string{"Directory Readers", "Global Reader", "Privileged Role Administrator", "Global Administrator"}
 
-// holdsReaderRole reports whether the signed-in user holds one of
-// readerRoles at tenant scope. It must be called with s.f.mu held.
-func (s *SignedIn) holdsReaderRole() bool {
+// holdsRole reports whether the signed-in user holds one of the named
+// roles at tenant scope. It must be called with s.f.mu held.
+func (s *SignedIn) holdsRole(names []string) bool {
 	for _, a := range s.f.roleAssignments(s.userID) {
 		if a.DirectoryScopeID != directory.TenantScope {
 			continue
 		}
-		for _, name := range readerRoles {
+		for _, name := range names {
 			if r, ok := roles.Lookup(name); ok && strings.EqualFold(r.ID, a.RoleDefinitionID) {
 				return true
 			}
@@ -157,10 +162,64 @@ func (s *SignedIn) mayListAssignments(principalID string) error {
 	if !s.has(ScopeRoleManagementReadDirectory) {
 		return s.denied(fmt.Sprintf("list role assignments of %q: the app was not granted %s", principalID, ScopeRoleManagementReadDirectory), req)
 	}
-	if s.holdsReaderRole() || s.opts.MembersListOwnRoleAssignments && strings.EqualFold(principalID, s.userID) {
+	if s.holdsRole(readerRoles) || s.opts.MembersListOwnRoleAssignments && strings.EqualFold(principalID, s.userID) {
 		return nil
 	}
 	return s.denied(fmt.Sprintf("list role assignments of %q: the signed-in user holds none of %s", principalID, strings.Join(readerRoles[:3], ", ")), req)
+}
+
+// pimReaderRoles are the roles the Graph pages for listing role
+// eligibility schedules and assignment schedule instances name for
+// delegated callers, and Global Administrator.
+var pimReaderRoles = []string{"Global Reader", "Security Reader", "Privileged Role Administrator", "Global Administrator"}
+
+// maySchedules applies the rule for listing principalID's PIM schedules
+// (what names the list; scope is the list's own permission): the scope or
+// RoleManagement.Read.Directory, and one of pimReaderRoles at tenant
+// scope, even for one's own. [SignInOptions.MembersListOwnRoleAssignments]
+// does not relax it: the default user permissions it reads cover roles
+// and memberships, not PIM schedules, and the PIM pages make no exception
+// for the caller's own (their self-service reads are the
+// filterByCurrentUser functions, which this module does not call). It must
+// be called with s.f.mu held.
+func (s *SignedIn) maySchedules(what, scope, principalID string) error {
+	req := directory.Requirement{Permissions: []string{scope, ScopeRoleManagementReadDirectory}, Roles: pimReaderRoles[:3]}
+	if !s.has(scope) && !s.has(ScopeRoleManagementReadDirectory) {
+		return s.denied(fmt.Sprintf("list %s of %q: the app was not granted %s", what, principalID, scope), req)
+	}
+	if s.holdsRole(pimReaderRoles) {
+		return nil
+	}
+	return s.denied(fmt.Sprintf("list %s of %q: the signed-in user holds none of %s", what, principalID, strings.Join(pimReaderRoles[:3], ", ")), req)
+}
+
+// Eligibilities lists principalID's PIM eligibilities as
+// [Fake.Eligibilities] does, under the rule of the package documentation:
+// denied to a member without a PIM reader role, its own included.
+func (s *SignedIn) Eligibilities(ctx context.Context, principalID string) ([]directory.RoleSchedule, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpRoleEligibilities, principalID); err != nil {
+		return nil, err
+	}
+	if err := s.maySchedules("role eligibility schedules", ScopeRoleEligibilityScheduleRead, principalID); err != nil {
+		return nil, err
+	}
+	return s.f.eligibilities(principalID)
+}
+
+// ActiveSchedules lists principalID's active PIM schedule instances as
+// [Fake.ActiveSchedules] does, under the same rule as Eligibilities.
+func (s *SignedIn) ActiveSchedules(ctx context.Context, principalID string) ([]directory.RoleSchedule, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpActiveRoleSchedules, principalID); err != nil {
+		return nil, err
+	}
+	if err := s.maySchedules("role assignment schedule instances", ScopeRoleAssignmentScheduleRead, principalID); err != nil {
+		return nil, err
+	}
+	return s.f.activeSchedules(principalID)
 }
 
 // User implements [directory.Directory]: the signed-in user only (User.Read
@@ -294,15 +353,15 @@ func (s *SignedIn) ReadSelf(ctx context.Context) (directory.Self, error) {
 	if self.AuthenticationMethodsErr = part(OpAuthenticationMethods, func() error { return s.mayReadMethods(s.userID) }); self.AuthenticationMethodsErr == nil {
 		self.AuthenticationMethods, self.AuthenticationMethodsErr = s.f.methods(s.userID)
 	}
+	if self.RoleMembershipsErr = s.f.faultFor(OpRoleMemberships, s.userID); self.RoleMembershipsErr == nil {
+		self.RoleMemberships, self.Groups = s.memberships(true), s.f.memberOf(s.userID)
+	}
 	if self.RoleAssignmentsErr = part(OpRoleAssignments, func() error { return s.mayListAssignments(s.userID) }); self.RoleAssignmentsErr == nil {
 		self.RoleAssignments = s.f.roleAssignments(s.userID)
 		return self, nil
 	}
 	if !isPermission(self.RoleAssignmentsErr) {
-		return self, nil // the fallback is for a denied list only
-	}
-	if self.RoleMembershipsErr = s.f.faultFor(OpRoleMemberships, s.userID); self.RoleMembershipsErr == nil {
-		self.RoleMemberships = s.memberships(true)
+		return self, nil // the scoped fallback is for a denied list only
 	}
 	if self.ScopedRoleMembershipsErr = part(OpScopedRoleMemberships, s.mayReadScoped); self.ScopedRoleMembershipsErr == nil {
 		self.ScopedRoleMemberships = s.memberships(false)
@@ -347,6 +406,22 @@ func (s *SignedIn) RoleMemberships(ctx context.Context) ([]directory.RoleMembers
 	return s.memberships(true), nil
 }
 
+// TransitiveMemberOf lists the signed-in user's direct and transitive
+// memberships as GET /me/transitiveMemberOf answers them: its groups, then
+// its tenant-wide directory roles (those held through role-assignable
+// groups included), under RoleMemberships' rule.
+func (s *SignedIn) TransitiveMemberOf(ctx context.Context) ([]directory.Group, []directory.RoleMembership, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpRoleMemberships, s.userID); err != nil {
+		return nil, nil, err
+	}
+	if !s.has(ScopeUserRead) {
+		return nil, nil, s.denied("list memberships: the app was not granted "+ScopeUserRead, directory.Requirement{Permissions: []string{ScopeUserRead}})
+	}
+	return s.f.memberOf(s.userID), s.memberships(true), nil
+}
+
 // ScopedRoleMemberships lists the signed-in user's
 // administrative-unit-scoped role memberships (GET /me/scopedRoleMemberOf).
 func (s *SignedIn) ScopedRoleMemberships(ctx context.Context) ([]directory.RoleMembership, error) {
@@ -373,30 +448,38 @@ func RoleObjectID(templateID string) string {
 	return "d12e" + strings.ToLower(templateID[4:])
 }
 
-// memberships derives the signed-in user's role memberships from its
-// direct role assignments: the tenant-wide ones as directory role objects
-// (tenantWide), or the administrative-unit-scoped ones. The fake knows no
-// groups, so there are no transitive memberships; it knows no custom
-// roles, which a membership could not show anyway. It must be called with
-// s.f.mu held.
+// memberships derives the signed-in user's role memberships from the role
+// assignments it holds: the tenant-wide ones as directory role objects
+// (tenantWide), its own and those of the role-assignable groups it is a
+// transitive member of, each role once; or its own
+// administrative-unit-scoped ones. Custom roles are left out: a custom
+// role has no directory role object. It must be called with s.f.mu held.
 func (s *SignedIn) memberships(tenantWide bool) []directory.RoleMembership {
+	principals := []string{s.userID}
+	if tenantWide {
+		for _, g := range s.f.memberOf(s.userID) {
+			if g.IsAssignableToRole {
+				principals = append(principals, g.ID)
+			}
+		}
+	}
 	out := []directory.RoleMembership{}
-	for _, a := range s.f.roleAssignments(s.userID) {
-		if (a.DirectoryScopeID == directory.TenantScope) != tenantWide {
+	for _, id := range s.f.order {
+		a := s.f.assignments[id]
+		r, builtIn := roles.Lookup(a.RoleDefinitionID)
+		if !builtIn || (a.DirectoryScopeID == directory.TenantScope) != tenantWide ||
+			!slices.ContainsFunc(principals, func(p string) bool { return strings.EqualFold(p, a.PrincipalID) }) {
 			continue
 		}
-		m := directory.RoleMembership{RoleID: RoleObjectID(a.RoleDefinitionID), DirectoryScopeID: a.DirectoryScopeID}
-		if r, ok := roles.Lookup(a.RoleDefinitionID); ok {
-			m.RoleTemplateID, m.DisplayName = r.ID, r.Name
-		}
-		if tenantWide && s.opts.LimitedRoleObjects {
+		m := directory.RoleMembership{RoleID: RoleObjectID(r.ID), RoleTemplateID: r.ID, DisplayName: r.Name, DirectoryScopeID: a.DirectoryScopeID}
+		if !tenantWide || s.opts.LimitedRoleObjects {
+			// A scopedRoleMembership names the role object only; a
+			// role object with limited information has its ID only.
 			m.RoleTemplateID, m.DisplayName = "", ""
 		}
-		if !tenantWide {
-			// A scopedRoleMembership names the role object only.
-			m.RoleTemplateID, m.DisplayName = "", ""
+		if !slices.Contains(out, m) {
+			out = append(out, m)
 		}
-		out = append(out, m)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -187,7 +188,7 @@ func selfRoleChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisi
 	denied := errors.Is(s.RoleAssignmentsErr, directory.ErrPermission)
 	switch {
 	case s.RoleAssignmentsErr == nil:
-		return withSource(assignedChecks(expected, s.RoleAssignments), "role-assignment list: "), nil
+		return listChecks(expected, s)
 	case !denied || s.RoleMembershipsErr != nil:
 		ev := fmt.Sprintf("role assignments could not be read: %v", s.RoleAssignmentsErr)
 		hint := "Verify again; if it persists, check the service health."
@@ -200,6 +201,88 @@ func selfRoleChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisi
 		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, nil
 	}
 	return membershipChecks(expected, s)
+}
+
+// listChecks judges the roles from the role-assignment list, filtered by
+// the account's own ID, and adds what its memberships show beyond it: a
+// tenant-wide directory role among the memberships that the list does not
+// show is held through a role-assignable group. The memberships do not say
+// through which: when the account is a member of exactly one
+// role-assignable group the evidence names it, else it names them all.
+func listChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisible) {
+	const source = "role-assignment list and memberships: "
+	listed := map[string]bool{}
+	for _, a := range s.RoleAssignments {
+		if a.DirectoryScopeID == directory.TenantScope {
+			listed[strings.ToLower(a.RoleDefinitionID)] = true
+		}
+	}
+	groups := assignableGroups(s.Groups)
+	var notVisible []NotVisible
+	if len(groups) > 0 {
+		notVisible = append(notVisible, NotVisible{
+			What:     "custom and eligible roles of the account's role-assignable groups " + describeGroups(groups),
+			Why:      "memberships show the built-in directory roles the groups hold, not custom or eligible ones; listing a group's assignments needs a reader role",
+			CouldSee: adminVerify,
+		})
+	}
+	snap := directory.Snapshot{RoleAssignments: s.RoleAssignments}
+	var unnamed int
+	var beyond []directory.RoleAssignment
+	for _, m := range s.RoleMemberships {
+		switch id := strings.ToLower(m.RoleTemplateID); {
+		case id == "":
+			unnamed++
+		case !listed[id]:
+			listed[id] = true
+			beyond = append(beyond, directory.RoleAssignment{RoleDefinitionID: id, DirectoryScopeID: directory.TenantScope})
+		}
+	}
+	switch {
+	case s.RoleMembershipsErr != nil:
+		snap.RolePaths.GroupsErr = s.RoleMembershipsErr
+	case unnamed > 0:
+		snap.RolePaths.GroupsErr = fmt.Errorf("%d directory role object(s) among the memberships came without roleTemplateId (Graph's limited information for a type the app may not read), so the roles held through groups cannot be told apart", unnamed)
+	}
+	note := ""
+	switch {
+	case len(beyond) == 0:
+	case len(groups) == 1:
+		snap.RolePaths.Groups = []directory.GroupRoles{{Group: groups[0], RoleAssignments: beyond}}
+	default:
+		snap.RoleAssignments = append(slices.Clone(snap.RoleAssignments), beyond...)
+		note = "; the memberships show role(s) the list does not, held through a role-assignable group; memberships cannot say which of " + describeGroups(groups)
+		if len(groups) == 0 {
+			note = "; the memberships show role(s) the list does not, held otherwise than by the account's own listed assignments (no role-assignable group is visible among its memberships)"
+		}
+	}
+	cs := withSource(pathChecks(expected, snap, time.Time{}), source)
+	for i, c := range cs {
+		if c.Status == StatusFail && c.ID != CheckRolesAssigned {
+			cs[i].Evidence += note
+		}
+	}
+	return cs, notVisible
+}
+
+// assignableGroups returns the role-assignable groups among gs.
+func assignableGroups(gs []directory.Group) []directory.Group {
+	var out []directory.Group
+	for _, g := range gs {
+		if g.IsAssignableToRole {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// describeGroups names groups: "'Tier0 admins' (id), 'Ops' (id)".
+func describeGroups(gs []directory.Group) string {
+	names := make([]string, len(gs))
+	for i, g := range gs {
+		names[i] = fmt.Sprintf("'%s' (%s)", g.DisplayName, g.ID)
+	}
+	return strings.Join(names, ", ")
 }
 
 func withSource(cs []Check, source string) []Check {
@@ -260,6 +343,20 @@ func membershipChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVi
 		return []Check{cs[0], unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, notVisible
 	}
 	cs := withSource(assignedChecks(expected, as), source)
+	if groups := assignableGroups(s.Groups); len(groups) > 0 {
+		// Memberships list a role held through a group and one held
+		// directly alike: name the groups, not which holds what.
+		notVisible = append(notVisible, NotVisible{
+			What:     "which roles are held through the account's role-assignable groups " + describeGroups(groups),
+			Why:      "memberships list the roles held directly and through groups alike, and the role-assignment list that would tell them apart was denied",
+			CouldSee: adminVerify,
+		})
+		for i, c := range cs {
+			if c.Status == StatusFail && c.ID != CheckRolesAssigned {
+				cs[i].Evidence += "; held directly or through role-assignable group " + describeGroups(groups) + " (memberships cannot say which)"
+			}
+		}
+	}
 	if len(unknownScoped) > 0 {
 		// A scoped membership of a role this answer does not describe:
 		// beyond the expected roles in any case, and, unidentified,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directorytest"
@@ -29,6 +30,9 @@ type selfCase struct {
 	wantFail, wantUnknown []string
 	// wantSource is the start of the roles.assigned evidence.
 	wantSource string
+	// wantEvidence are substrings of roles.no-unexpected-privileged's
+	// evidence; wantNotVisible substrings of some NotVisible's What.
+	wantEvidence, wantNotVisible []string
 }
 
 func (c selfCase) run(t *testing.T) verify.Report {
@@ -80,12 +84,45 @@ func (c selfCase) run(t *testing.T) verify.Report {
 			t.Errorf("roles.assigned evidence %q: want it to start with %q", ch.Evidence, c.wantSource)
 		}
 	}
+	priv, _ := rep.Check(verify.CheckNoUnexpectedPrivAdm)
+	for _, sub := range c.wantEvidence {
+		if !strings.Contains(priv.Evidence, sub) {
+			t.Errorf("roles.no-unexpected-privileged evidence %q: want %q", priv.Evidence, sub)
+		}
+	}
+	for _, sub := range c.wantNotVisible {
+		if !slices.ContainsFunc(rep.NotVisible, func(n verify.NotVisible) bool { return strings.Contains(n.What, sub) }) {
+			t.Errorf("NotVisible %+v: want one about %q", rep.NotVisible, sub)
+		}
+	}
 	checkString(t, rep)
 	return rep
 }
 
+// privilegedGroups puts the account in role-assignable groups, each
+// holding the role with the same index at tenant scope.
+func privilegedGroups(names []string, roleNames ...string) func(testing.TB, *tenant, string) {
+	return func(t testing.TB, tn *tenant, id string) {
+		for i, name := range names {
+			g := tn.group(t, name, true, id)
+			tn.assign(t, g.ID, roleNames[i], directory.TenantScope)
+		}
+	}
+}
+
+// customRole assigns the account a custom role at tenant scope.
+func customRole(t testing.TB, tn *tenant, id string) {
+	d, err := tn.CreateRoleDefinition(context.Background(), "Helpdesk Plus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tn.CreateRoleAssignment(context.Background(), directory.RoleAssignment{PrincipalID: id, RoleDefinitionID: d.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 const (
-	fromList        = "role-assignment list: "
+	fromList        = "role-assignment list and memberships: "
 	fromMemberships = "memberships (the role-assignment list was denied"
 )
 
@@ -144,6 +181,32 @@ func TestVerifySelf(t *testing.T) {
 			wantUnknown: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "methods read fails", fault: unavailable(directorytest.OpAuthenticationMethods),
 			wantUnknown: []string{verify.CheckMFARegistered}},
+		{name: "privileged role through a group, list denied", wantSource: fromMemberships,
+			setup:          privilegedGroups([]string{"Tier0 admins"}, "Privileged Role Administrator"),
+			wantFail:       []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence:   []string{"Privileged Role Administrator at /", "held directly or through role-assignable group 'Tier0 admins'", "memberships cannot say which"},
+			wantNotVisible: []string{"which roles are held through the account's role-assignable groups 'Tier0 admins'"}},
+		{name: "privileged role through a group, members list their own", opts: members, wantSource: fromList,
+			setup:          privilegedGroups([]string{"Tier0 admins"}, "Privileged Role Administrator"),
+			wantFail:       []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence:   []string{"Privileged Role Administrator at / — through group 'Tier0 admins'"},
+			wantNotVisible: []string{"custom and eligible roles of the account's role-assignable groups 'Tier0 admins'"}},
+		{name: "privileged role through one of two groups, members list their own", opts: members, wantSource: fromList,
+			setup:        privilegedGroups([]string{"Tier0 admins", "Ops"}, "Privileged Role Administrator", "Teams Administrator"),
+			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence: []string{"Privileged Role Administrator at /", "memberships cannot say which of 'Tier0 admins'", "'Ops'"}},
+		{name: "memberships read fails, members list their own", opts: members, fault: unavailable(directorytest.OpRoleMemberships), wantSource: fromList,
+			wantUnknown: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "custom role not visible through memberships", wantSource: fromMemberships, setup: customRole,
+			wantNotVisible: []string{"custom role assignments"}},
+		{name: "custom role through the list", opts: members, wantSource: fromList, setup: customRole,
+			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantEvidence: []string{"UNEXPECTED PRIVILEGED ROLE(S): custom role "}},
+		{name: "eligible Global Administrator is never read", wantSource: fromMemberships,
+			setup: func(t testing.TB, tn *tenant, id string) {
+				tn.eligible(t, id, "Global Administrator", directory.TenantScope, time.Time{}, jan31)
+			},
+			wantNotVisible: []string{"eligible (PIM) role assignments"}},
 		{name: "turned into a guest",
 			setup: func(t testing.TB, tn *tenant, id string) {
 				if err := tn.SetUserType(context.Background(), id, directory.UserTypeGuest); err != nil {

@@ -85,11 +85,12 @@ func listOrganization() *request {
 }
 
 // membership is one directory object of /me/transitiveMemberOf: a
-// directory role (role set) or something else (a group, an administrative
-// unit).
+// directory role (role set), a group (group set), or something else (an
+// administrative unit), which is skipped.
 type membership struct {
-	role directory.RoleMembership
-	ok   bool
+	role  directory.RoleMembership
+	ok    bool
+	group *directory.Group
 }
 
 var (
@@ -101,10 +102,13 @@ var (
 		models.CreateOrganizationCollectionResponseFromDiscriminatorValue, func(m models.Organizationable) string { return deref(m.GetId()) })
 )
 
-// membershipFromModel keeps a directory role: the SDK decodes a
-// directoryRole object by its @odata.type, also one returned with limited
-// information (its ID only, roleTemplateId null).
+// membershipFromModel keeps a directory role and a group: the SDK
+// decodes each by its @odata.type, also one returned with limited
+// information (its ID only, the other properties null).
 func membershipFromModel(m models.DirectoryObjectable) membership {
+	if g, ok := m.(models.Groupable); ok {
+		return membership{group: &directory.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName()), IsAssignableToRole: derefBool(g.GetIsAssignableToRole())}}
+	}
 	if r, ok := m.(models.DirectoryRoleable); ok {
 		return membership{ok: true, role: directory.RoleMembership{
 			RoleTemplateID:   strings.ToLower(deref(r.GetRoleTemplateId())),
@@ -170,16 +174,20 @@ func (p *tokenProvider) claims(ctx context.Context) (tokenClaims, error) {
 // ReadSelf implements [directory.SelfReader] over Microsoft Graph, in at
 // most two round trips (pages after a first cost one each):
 //
-//  1. one $batch of GET /me?$select=..., GET /me/authentication/methods
-//     and, when the token's oid claim names the signed-in user, the role
-//     assignments filtered by it (GET /organization?$select=id too when the
-//     token has no readable tid claim);
-//  2. only when the role-assignment list was denied, one $batch of GET
-//     /me/transitiveMemberOf (kept: the directoryRole objects, whose
-//     roleTemplateId names the built-in role) and GET /me/scopedRoleMemberOf.
-//     When the token named no user, the role-assignment list joins this
-//     batch, filtered by /me's ID, with the two fallback reads, whose
-//     answers are used only if the list is denied.
+//  1. one $batch of GET /me?$select=..., GET /me/authentication/methods,
+//     GET /me/transitiveMemberOf (kept: the directoryRole objects, whose
+//     roleTemplateId names the built-in role, and the groups; skipped:
+//     administrative units and any other type: memberships show the roles
+//     held through role-assignable groups, which the role-assignment list
+//     filtered by the user's ID does not) and, when the token's oid claim
+//     names the signed-in user, the role assignments filtered by it (GET
+//     /organization?$select=id too when the token has no readable tid
+//     claim);
+//  2. only when the role-assignment list was denied, GET
+//     /me/scopedRoleMemberOf. When the token named no user, the
+//     role-assignment list, filtered by /me's ID, goes in this round trip
+//     with GET /me/scopedRoleMemberOf, whose answer is used only if the
+//     list is denied.
 //
 // An application's token gets a clear error satisfying
 // errors.Is(err, directory.ErrInvalid): at once when its claims say so
@@ -196,8 +204,8 @@ func (d *Directory) ReadSelf(ctx context.Context) (directory.Self, error) {
 		return directory.Self{}, &Error{Op: string(opGetMe), Object: meObject, class: directory.ErrInvalid,
 			Message: "the credential signs in as an application (its token's idtyp is app); reading as the signed-in account needs a delegated credential (device code or browser sign-in)"}
 	}
-	me, methodsItem := item(getMe()), item(listMyMethods())
-	items := []*batchItem{me, methodsItem}
+	me, methodsItem, memberItem := item(getMe()), item(listMyMethods()), item(listMyMemberships())
+	items := []*batchItem{me, methodsItem, memberItem}
 	var rolesItem, orgItem *batchItem
 	if c.OID != "" {
 		rolesItem = item(listAssignments(c.OID))
@@ -234,27 +242,31 @@ func (d *Directory) ReadSelf(ctx context.Context) (directory.Self, error) {
 	self.AuthenticationMethods, self.AuthenticationMethodsErr = readList(ctx, d, methodsItem, methods)
 	self.AuthenticationMethodsErr = naming(self.AuthenticationMethodsErr, self.User)
 
-	var memberItem, scopedItem *batchItem
+	var ms []membership
+	if ms, self.RoleMembershipsErr = readList(ctx, d, memberItem, memberships); self.RoleMembershipsErr == nil {
+		self.RoleMemberships, self.Groups = []directory.RoleMembership{}, []directory.Group{}
+		for _, m := range ms {
+			switch {
+			case m.ok:
+				self.RoleMemberships = append(self.RoleMemberships, m.role)
+			case m.group != nil:
+				self.Groups = append(self.Groups, *m.group)
+			}
+		}
+	}
+	self.RoleMembershipsErr = naming(self.RoleMembershipsErr, self.User)
+
+	var scopedItem *batchItem
 	switch {
 	case rolesItem == nil || !strings.EqualFold(c.OID, self.User.ID):
-		rolesItem, memberItem, scopedItem = item(listAssignments(self.User.ID)), item(listMyMemberships()), item(listMyScopedRoles())
-		_ = d.batch(ctx, []*batchItem{rolesItem, memberItem, scopedItem}) // each item records its outcome
+		rolesItem, scopedItem = item(listAssignments(self.User.ID)), item(listMyScopedRoles())
+		_ = d.batch(ctx, []*batchItem{rolesItem, scopedItem}) // each item records its outcome
 	case errors.Is(rolesItem.error(), directory.ErrPermission):
-		memberItem, scopedItem = item(listMyMemberships()), item(listMyScopedRoles())
-		_ = d.batch(ctx, []*batchItem{memberItem, scopedItem})
+		scopedItem = item(listMyScopedRoles())
+		_ = d.batch(ctx, []*batchItem{scopedItem})
 	}
 	self.RoleAssignments, self.RoleAssignmentsErr = readList(ctx, d, rolesItem, assignments)
 	if errors.Is(self.RoleAssignmentsErr, directory.ErrPermission) {
-		var ms []membership
-		if ms, self.RoleMembershipsErr = readList(ctx, d, memberItem, memberships); self.RoleMembershipsErr == nil {
-			self.RoleMemberships = []directory.RoleMembership{}
-			for _, m := range ms {
-				if m.ok {
-					self.RoleMemberships = append(self.RoleMemberships, m.role)
-				}
-			}
-		}
-		self.RoleMembershipsErr = naming(self.RoleMembershipsErr, self.User)
 		self.ScopedRoleMemberships, self.ScopedRoleMembershipsErr = readList(ctx, d, scopedItem, scopedRoles)
 		self.ScopedRoleMembershipsErr = naming(self.ScopedRoleMembershipsErr, self.User)
 	}

@@ -68,8 +68,9 @@ func ExampleServer_DenyPermission() {
 
 // A token per identity: requests with a user's token are served under the
 // rules Graph applies to that member user's delegated token, here reading
-// itself in two round trips (the role-assignment list is denied to a user
-// without a reader role, so its memberships are read instead); an
+// itself in two round trips (its memberships with the first; the
+// role-assignment list is denied to a user without a reader role, so its
+// scoped role memberships are read too); an
 // application's token gets no /me.
 func ExampleServer_UserToken() {
 	ctx := context.Background()
@@ -105,8 +106,8 @@ func ExampleServer_UserToken() {
 	// svc@contoso.onmicrosoft.com Teams Administrator true
 	//    GET /me
 	//    GET /me/authentication/methods
-	//    GET /roleManagement/directory/roleAssignments
 	//    GET /me/transitiveMemberOf
+	//    GET /roleManagement/directory/roleAssignments
 	//    GET /me/scopedRoleMemberOf
 	// true
 }

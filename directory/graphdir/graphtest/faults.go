@@ -30,6 +30,7 @@ type faults struct {
 	batchFail          int // next $batch requests answered batchFailStatus
 	batchFailStatus    int
 	denied             map[Endpoint]bool
+	endpointFails      map[Endpoint]endpointFail
 	drops              []drop
 }
 
@@ -83,6 +84,37 @@ func (s *Server) DenyPermission(endpoint Endpoint) {
 		s.faults.denied = map[Endpoint]bool{}
 	}
 	s.faults.denied[endpoint] = true
+}
+
+// endpointFail is a pending FailEndpoint.
+type endpointFail struct{ n, status int }
+
+// FailEndpoint answers the next n requests to endpoint, alone or inside a
+// $batch, with status (503 or 504, say) and Graph's error body for it,
+// without serving them: a transient fault of one read among those a $batch
+// carries.
+func (s *Server) FailEndpoint(endpoint Endpoint, n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.endpointFails == nil {
+		s.faults.endpointFails = map[Endpoint]endpointFail{}
+	}
+	s.faults.endpointFails[endpoint] = endpointFail{n: n, status: status}
+}
+
+// takeEndpointFail reports whether the request to endpoint fails, and with
+// which status.
+func (s *Server) takeEndpointFail(endpoint Endpoint) (outerFault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.faults.endpointFails[endpoint]
+	if !ok || f.n == 0 {
+		return outerFault{}, false
+	}
+	f.n--
+	s.faults.endpointFails[endpoint] = f
+	s.fire(fmt.Sprintf("%d %s", f.status, endpoint))
+	return outerFault{status: f.status}, true
 }
 
 // DropConnection closes the connection of the next request to endpoint

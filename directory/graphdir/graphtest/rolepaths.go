@@ -1,6 +1,7 @@
 package graphtest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,12 +74,27 @@ func routeUserRolePaths(method, key string, rest []string) (route, bool) {
 	return route{}, false
 }
 
+// scheduleReader lists PIM schedules: the fake for the application, the
+// signed-in view (with its rule) for a user's token.
+type scheduleReader interface {
+	Eligibilities(ctx context.Context, principalID string) ([]directory.RoleSchedule, error)
+	ActiveSchedules(ctx context.Context, principalID string) ([]directory.RoleSchedule, error)
+}
+
+func (c *call) schedules() scheduleReader {
+	if c.who.view != nil {
+		return c.who.view
+	}
+	return c.s.fake
+}
+
 // serveRolePaths serves the role-path endpoints; ok is false for any other.
-// They are read as the application: a user's token (the signed-in view)
-// is denied them, as the view does not model them.
+// A user's token reads the PIM lists through the signed-in view, under its
+// rule (a PIM reader role, even for one's own); it is denied the others,
+// which the view does not model.
 func (c *call) serveRolePaths(rt route) (response, bool) {
 	switch rt.endpoint {
-	case ListRoleEligibilitySchedules, ListRoleAssignmentScheduleInstances, ListTransitiveMemberOfGroups, ListRoleDefinitions, ListAdministrativeUnits:
+	case ListTransitiveMemberOfGroups, ListRoleDefinitions, ListAdministrativeUnits:
 		if c.who.view != nil {
 			return c.fail(http.StatusForbidden, "Authorization_RequestDenied", deniedMessage), true
 		}
@@ -128,7 +144,7 @@ func (c *call) listEligibilitySchedules() response {
 	if bad != nil {
 		return *bad
 	}
-	es, err := c.s.fake.Eligibilities(c.ctx, principal)
+	es, err := c.schedules().Eligibilities(c.ctx, principal)
 	if err != nil {
 		return c.pimError(err, principal)
 	}
@@ -166,7 +182,7 @@ func (c *call) listAssignmentScheduleInstances() response {
 	if bad != nil {
 		return *bad
 	}
-	ss, err := c.s.fake.ActiveSchedules(c.ctx, principal)
+	ss, err := c.schedules().ActiveSchedules(c.ctx, principal)
 	if err != nil {
 		return c.pimError(err, principal)
 	}

@@ -176,29 +176,44 @@ func (c *call) serveSelf(e Endpoint) (response, bool) {
 	}
 }
 
-// GET /me/transitiveMemberOf: directoryObjects, here the directoryRole
-// objects of the fake's memberships (it has no groups or administrative
-// units to list). https://learn.microsoft.com/graph/api/user-list-transitivememberof;
-// a directoryRole's properties: https://learn.microsoft.com/graph/api/resources/directoryrole.
+// GET /me/transitiveMemberOf: directoryObjects, here the groups of the
+// fake's memberships (role-assignable or not), then the directoryRole
+// objects of the roles the user holds directly or through a
+// role-assignable group (each role once; the answer does not say through
+// which). https://learn.microsoft.com/graph/api/user-list-transitivememberof;
+// a group's properties: https://learn.microsoft.com/graph/api/resources/group;
+// a directoryRole's: https://learn.microsoft.com/graph/api/resources/directoryrole.
 // A role object returned with limited information has its @odata.type and
 // id only, the other properties null
 // (https://learn.microsoft.com/graph/permissions-overview, "Limited
 // information returned for inaccessible member objects").
 func (c *call) listTransitiveMemberOf(view *directorytest.SignedIn) response {
-	ms, err := view.RoleMemberships(c.ctx)
+	gs, ms, err := view.TransitiveMemberOf(c.ctx)
 	if err != nil {
 		return c.fakeError(err, "me")
 	}
-	items := make([]any, len(ms))
-	for i, m := range ms {
-		items[i] = object{
+	items := make([]any, 0, len(gs)+len(ms))
+	for _, g := range gs {
+		items = append(items, object{
+			{"@odata.type", "#microsoft.graph.group"},
+			{"id", g.ID},
+			{"deletedDateTime", nil},
+			{"displayName", g.DisplayName},
+			{"groupTypes", []any{}},
+			{"isAssignableToRole", g.IsAssignableToRole},
+			{"mailEnabled", false},
+			{"securityEnabled", true},
+		})
+	}
+	for _, m := range ms {
+		items = append(items, object{
 			{"@odata.type", "#microsoft.graph.directoryRole"},
 			{"id", m.RoleID},
 			{"deletedDateTime", nil},
 			{"description", nil},
 			{"displayName", nullable(m.DisplayName)},
 			{"roleTemplateId", nullable(m.RoleTemplateID)},
-		}
+		})
 	}
 	return c.page("directoryObjects", items)
 }

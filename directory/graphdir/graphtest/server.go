@@ -479,6 +479,9 @@ func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQue
 	if s.denied(rt.endpoint) {
 		return s.errorResponse(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", nil, crid)
 	}
+	if f, ok := s.takeEndpointFail(rt.endpoint); ok {
+		return s.faultResponse(f, crid)
+	}
 	query, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return s.errorResponse(http.StatusBadRequest, "BadRequest", "Invalid query: "+err.Error(), nil, crid)
