@@ -72,14 +72,14 @@ type Self struct {
 	// satisfies ErrPermission (nil with a nil error otherwise). Neither
 	// shows custom roles (a custom role has no directory role object) or
 	// eligible (PIM) assignments.
-	RoleMemberships          []RoleMembership
-	RoleMembershipsErr       error
+	RoleMemberships    []RoleMembership
+	RoleMembershipsErr error
 	// Groups are the groups among the same memberships (the same answer
 	// as RoleMemberships, with the same error): IsAssignableToRole marks
 	// those that can hold roles for their members. Memberships list a
 	// role held through such a group and one held directly alike, so
 	// they cannot say through which group, if any, a role is held.
-	Groups []Group
+	Groups                   []Group
 	ScopedRoleMemberships    []RoleMembership
 	ScopedRoleMembershipsErr error
 }
