@@ -105,8 +105,9 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 
 // readSnapshot reads what req asks for, again while a part that matters
 // failed with a transient fault: the read itself, the user, and then its
-// role assignments (when the user exists) or the tenant's domains (when it
-// does not).
+// role assignments and role paths (when the user exists) or the tenant's
+// domains (when it does not). Retries spent on a role path leave its
+// error in the snapshot, for the plan's warning.
 func (p *Provisioner) readSnapshot(ctx context.Context, r *retrier, req directory.SnapshotRequest, name string) (directory.Snapshot, error) {
 	for {
 		snap, err := directory.ReadSnapshot(ctx, p.dir, req)
@@ -115,6 +116,9 @@ func (p *Provisioner) readSnapshot(ctx context.Context, r *retrier, req director
 			switch {
 			case snap.UserErr == nil && req.RoleAssignments:
 				fault = snap.RoleAssignmentsErr
+				if fault == nil && req.RolePaths {
+					fault = transientRolePath(snap.RolePaths)
+				}
 			case snap.UserErr == nil:
 			case errors.Is(snap.UserErr, directory.ErrNotFound) && req.Domains:
 				fault = snap.DomainsErr
@@ -133,6 +137,21 @@ func (p *Provisioner) readSnapshot(ctx context.Context, r *retrier, req director
 			return snap, rerr
 		}
 	}
+}
+
+// transientRolePath returns the first transient fault among the role
+// paths' parts, or nil.
+func transientRolePath(p directory.RolePaths) error {
+	errs := []error{p.EligibilitiesErr, p.ActiveSchedulesErr, p.GroupsErr}
+	for _, g := range p.Groups {
+		errs = append(errs, g.RoleAssignmentsErr, g.EligibilitiesErr)
+	}
+	for _, err := range errs {
+		if directory.IsTemporary(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // unexpectedRoles lists the roles the account holds beyond the spec
