@@ -79,8 +79,9 @@ type SignedIn struct {
 }
 
 var (
-	_ directory.Directory  = (*SignedIn)(nil)
-	_ directory.SelfReader = (*SignedIn)(nil)
+	_ directory.Directory      = (*SignedIn)(nil)
+	_ directory.SelfReader     = (*SignedIn)(nil)
+	_ directory.RolePathReader = (*SignedIn)(nil)
 )
 
 // SignedInAs signs in as the user upn (or object ID) and returns the view
@@ -202,6 +203,12 @@ func (s *SignedIn) Eligibilities(ctx context.Context, principalID string) ([]dir
 	if err := s.f.begin(ctx, OpRoleEligibilities, principalID); err != nil {
 		return nil, err
 	}
+	return s.eligibilities(principalID)
+}
+
+// eligibilities applies the rule, then lists. It must be called with
+// s.f.mu held.
+func (s *SignedIn) eligibilities(principalID string) ([]directory.RoleSchedule, error) {
 	if err := s.maySchedules("role eligibility schedules", ScopeRoleEligibilityScheduleRead, principalID); err != nil {
 		return nil, err
 	}
@@ -216,10 +223,43 @@ func (s *SignedIn) ActiveSchedules(ctx context.Context, principalID string) ([]d
 	if err := s.f.begin(ctx, OpActiveRoleSchedules, principalID); err != nil {
 		return nil, err
 	}
+	return s.activeSchedules(principalID)
+}
+
+// activeSchedules applies the rule, then lists. It must be called with
+// s.f.mu held.
+func (s *SignedIn) activeSchedules(principalID string) ([]directory.RoleSchedule, error) {
 	if err := s.maySchedules("role assignment schedule instances", ScopeRoleAssignmentScheduleRead, principalID); err != nil {
 		return nil, err
 	}
 	return s.f.activeSchedules(principalID)
+}
+
+// RolePaths implements [directory.RolePathReader] under the rules of the
+// package documentation: the PIM parts as Eligibilities and
+// ActiveSchedules allow them, and the groups part always denied (listing a
+// user's groups by ID, GET /users/{id}/transitiveMemberOf/microsoft.graph.group,
+// needs GroupMember.Read.All, which the public client app is not granted;
+// the signed-in user's own memberships are ReadSelf's).
+func (s *SignedIn) RolePaths(ctx context.Context, userID string) (directory.RolePaths, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	if err := s.f.begin(ctx, OpRolePaths, userID); err != nil {
+		if ctx.Err() != nil {
+			return directory.RolePaths{}, err
+		}
+		return directory.FailRolePaths(err), nil
+	}
+	var p directory.RolePaths
+	if p.EligibilitiesErr = s.f.faultFor(OpRoleEligibilities, userID); p.EligibilitiesErr == nil {
+		p.Eligibilities, p.EligibilitiesErr = s.eligibilities(userID)
+	}
+	if p.ActiveSchedulesErr = s.f.faultFor(OpActiveRoleSchedules, userID); p.ActiveSchedulesErr == nil {
+		p.ActiveSchedules, p.ActiveSchedulesErr = s.activeSchedules(userID)
+	}
+	p.GroupsErr = s.denied(fmt.Sprintf("list the groups of %q: the app was not granted GroupMember.Read.All", userID),
+		directory.Requirement{Permissions: []string{"GroupMember.Read.All", "Group.Read.All", ScopeDirectoryReadAll}})
+	return p, nil
 }
 
 // User implements [directory.Directory]: the signed-in user only (User.Read

@@ -23,7 +23,10 @@ type SelfSignIn interface {
 }
 
 // Role template IDs the self-path subtests assign.
-const directoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+const (
+	directoryReaders = "88d8e3e3-8f55-4a1e-953a-9b9898b8876b"
+	globalReader     = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+)
 
 func selfSignIn(dir directory.Directory) (SelfSignIn, bool) {
 	switch d := dir.(type) {
@@ -65,6 +68,8 @@ func (s suite) testSelf(t *testing.T) {
 		{"MethodsNotGranted", s.testSelfMethodsNotGranted},
 		{"OtherUsersDenied", s.testSelfOthersDenied},
 		{"CanceledContext", s.testSelfCanceled},
+		{"GroupRolesInMemberships", s.testSelfGroupRoles},
+		{"PIMSchedulesNeedReaderRole", s.testSelfSchedules},
 	} {
 		t.Run(tc.name, tc.fn)
 	}
@@ -246,5 +251,110 @@ func (s suite) testSelfCanceled(t *testing.T) {
 	cancel()
 	if _, err := directory.ReadSelf(ctx, view); !errors.Is(err, context.Canceled) {
 		t.Errorf("ReadSelf(canceled ctx) = %v: want context.Canceled", err)
+	}
+}
+
+// backingFake returns the Fake that holds e's tenant, or skips.
+func backingFake(t *testing.T, e env) *directorytest.Fake {
+	t.Helper()
+	switch d := e.dir.(type) {
+	case *directorytest.Fake:
+		return d
+	case Backed:
+		return d.Fake()
+	}
+	t.Skipf("%T is neither a *directorytest.Fake nor Backed: the suite cannot set up groups", e.dir)
+	return nil
+}
+
+// The signed-in user's memberships show the roles held through a
+// role-assignable group it is a transitive member of, each built-in role
+// once, and the groups themselves (role-assignable or not); they leave
+// out custom roles, which have no directory role object. Both readings of
+// the role-assignment list read them.
+func (s suite) testSelfGroupRoles(t *testing.T) {
+	e := s.env(t)
+	f := backingFake(t, e)
+	ctx := context.Background()
+	for _, opts := range []*directorytest.SignInOptions{nil, {MembersListOwnRoleAssignments: true}} {
+		u, view := s.signedIn(t, e, opts, teamsAdministrator)
+		tier0, err := f.CreateGroup(ctx, "Tier0 admins", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := f.CreateGroup(ctx, "All staff", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []directory.Group{tier0, plain} {
+			if err := f.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.assign(t, tier0.ID, privilegedRoleAdministrator)
+		e.assign(t, tier0.ID, teamsAdministrator) // also held directly: listed once
+		custom, err := f.CreateRoleDefinition(ctx, "Helpdesk Plus "+u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.assign(t, u.ID, custom.ID)
+
+		self := readSelf(t, view)
+		if self.RoleMembershipsErr != nil {
+			t.Fatalf("opts %+v: ReadSelf.RoleMembershipsErr = %v", opts, self.RoleMembershipsErr)
+		}
+		var got []string
+		for _, m := range self.RoleMemberships {
+			got = append(got, m.RoleTemplateID+" "+m.DirectoryScopeID)
+		}
+		want := []string{teamsAdministrator + " /", privilegedRoleAdministrator + " /"}
+		if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("opts %+v: ReadSelf.RoleMemberships (-want +got):\n%s", opts, diff)
+		}
+		if diff := cmp.Diff([]directory.Group{tier0, plain}, self.Groups, cmpopts.SortSlices(func(a, b directory.Group) bool { return a.ID < b.ID })); diff != "" {
+			t.Errorf("opts %+v: ReadSelf.Groups (-want +got):\n%s", opts, diff)
+		}
+	}
+}
+
+// PIM schedules need a PIM reader role even for one's own, whichever
+// reading of the role-assignment list applies; with Global Reader they
+// are listed.
+func (s suite) testSelfSchedules(t *testing.T) {
+	e := s.env(t)
+	f := backingFake(t, e)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		opts   *directorytest.SignInOptions
+		roles  []string
+		denied bool
+	}{
+		{denied: true},
+		{opts: &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}, denied: true},
+		{roles: []string{directoryReaders}, denied: true}, // not a PIM reader role
+		{roles: []string{globalReader}},
+	} {
+		u, view := s.signedIn(t, e, tc.opts, tc.roles...)
+		if _, err := f.CreateEligibility(ctx, directory.RoleSchedule{PrincipalID: u.ID, RoleDefinitionID: globalAdministrator, DirectoryScopeID: directory.TenantScope}); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := view.(directory.RolePathReader); !ok {
+			t.Skipf("%T does not read role paths", view)
+		}
+		p, err := directory.ReadRolePaths(ctx, view, u.ID)
+		if err != nil {
+			t.Fatalf("ReadRolePaths: %v", err)
+		}
+		if tc.denied {
+			wantErr(t, "RolePaths.EligibilitiesErr (no PIM reader role)", p.EligibilitiesErr, directory.ErrPermission, u.ID)
+			wantErr(t, "RolePaths.ActiveSchedulesErr (no PIM reader role)", p.ActiveSchedulesErr, directory.ErrPermission, u.ID)
+			continue
+		}
+		if p.EligibilitiesErr != nil || len(p.Eligibilities) != 1 || p.Eligibilities[0].RoleDefinitionID != globalAdministrator {
+			t.Errorf("with Global Reader: eligibilities %+v, %v: want the Global Administrator one", p.Eligibilities, p.EligibilitiesErr)
+		}
+		if p.ActiveSchedulesErr != nil || len(p.ActiveSchedules) != 1 {
+			t.Errorf("with Global Reader: active schedules %+v, %v: want the Global Reader assignment", p.ActiveSchedules, p.ActiveSchedulesErr)
+		}
 	}
 }
