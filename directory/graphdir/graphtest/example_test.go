@@ -111,3 +111,25 @@ func ExampleServer_UserToken() {
 	//    GET /me/scopedRoleMemberOf
 	// true
 }
+
+// FailEndpoint fails one read among those a $batch carries, here the PIM
+// eligibility list, with a 503; the backend retries it (within
+// graphdir.Options.MaxRetries) and the read answers.
+func ExampleServer_FailEndpoint() {
+	ctx := context.Background()
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	u, _ := srv.Directory().CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	dir, _ := graphdir.New(credential{}, &graphdir.Options{BaseURL: srv.URL, Sleep: func(context.Context, time.Duration) error { return nil }})
+
+	srv.FailEndpoint(graphtest.ListRoleEligibilitySchedules, 1, 503)
+	p, err := directory.ReadRolePaths(ctx, dir, u.ID)
+	fmt.Println(len(p.Eligibilities), p.EligibilitiesErr, err)
+	fmt.Println(srv.Fired())
+	// Output:
+	// 0 <nil> <nil>
+	// map[503 GET /roleManagement/directory/roleEligibilitySchedules:1]
+}
