@@ -58,22 +58,38 @@
 //	(GET /roleManagement/directory/              Readers, Global Reader, Privileged Role Administrator, (learn.microsoft.com/graph/api/rbacapplication-list-roleassignments);
 //	roleAssignments?$filter=principalId eq ...)  Global Administrator; or, with                          Entra default user permissions, "read all ... roles and memberships"
 //	                                             MembersListOwnRoleAssignments, one's own for any member (learn.microsoft.com/entra/fundamentals/users-default-permissions)
-//	own memberships' directory roles             User.Read; each directoryRole carries roleTemplateId,   List a user's memberships (direct and transitive), "Permissions for
+//	own memberships: groups and directory roles  User.Read; each directoryRole carries roleTemplateId,   List a user's memberships (direct and transitive), "Permissions for
 //	(GET /me/transitiveMemberOf)                 or with LimitedRoleObjects only id and @odata.type      the signed-in user's memberships" (learn.microsoft.com/graph/api/user-list-transitivememberof);
 //	                                                                                                     directoryRole (learn.microsoft.com/graph/api/resources/directoryrole);
 //	                                                                                                     "Limited information returned for inaccessible member objects"
 //	                                                                                                     (learn.microsoft.com/graph/permissions-overview)
 //	own scoped role memberships                  Directory.Read.All                                      List scopedRoleMemberOf (learn.microsoft.com/graph/api/user-list-scopedrolememberof)
 //	(GET /me/scopedRoleMemberOf)
+//	PIM eligibilities, active schedule instances RoleEligibilitySchedule.Read.Directory (or               List roleEligibilitySchedules (learn.microsoft.com/graph/api/
+//	(GET /roleManagement/directory/              RoleAssignmentSchedule.Read.Directory) or RoleManagement rbacapplication-list-roleeligibilityschedules), List
+//	roleEligibilitySchedules, .../               .Read.Directory, and one of Global Reader, Security      roleAssignmentScheduleInstances (.../rbacapplication-list-
+//	roleAssignmentScheduleInstances,             Reader, Privileged Role Administrator, Global            roleassignmentscheduleinstances): "the signed-in user must be
+//	?$filter=principalId eq ...)                 Administrator, even for one's own; never relaxed by      assigned a supported Microsoft Entra role"; no exception for
+//	                                             MembersListOwnRoleAssignments                           the caller's own (its self-service reads are filterByCurrentUser)
+//	another user's groups (GET /users/{id}/      never (GroupMember.Read.All)                            List a user's memberships (permissions for other users)
+//	transitiveMemberOf/microsoft.graph.group)
 //	domains (GET /domains)                       Directory.Read.All (Domain.Read.All is not modelled)    List domains (learn.microsoft.com/graph/api/domain-list)
 //	writes (users, role assignments)             never: the public client holds no write permission
 //
-// ReadSelf reads the memberships only when the role-assignment list was
-// denied. The signed-in view reads no groups (the role paths below are the
-// administrator's view), so memberships are its direct
-// assignments (tenant-wide ones as directory role objects, with
-// [RoleObjectID] as their object ID; administrative-unit-scoped ones as
-// scoped role memberships naming the role object only).
+// ReadSelf reads the memberships whether the role-assignment list is
+// readable or not, and the scoped role memberships only when it was
+// denied. The memberships are the user's groups (direct and transitive,
+// [Fake.CreateGroup]) and, as directory role objects with [RoleObjectID]
+// as their object ID, each built-in role it holds at tenant scope, by its
+// own assignment or through a role-assignable group, once, without saying
+// through which; custom roles are left out (a custom role is not a
+// directoryRole object). Scoped role memberships are its own
+// administrative-unit-scoped assignments of built-in roles, naming the
+// role object only. The PIM lists follow the rule above whichever reading
+// of the role-assignment list applies ([SignedIn.Eligibilities],
+// [SignedIn.ActiveSchedules], [SignedIn.RolePaths]): the default user
+// permissions behind MembersListOwnRoleAssignments cover roles and
+// memberships, not PIM schedules.
 //
 // It models the other paths to a role ([directory.RolePathReader]): groups,
 // role-assignable or not, with users and (for groups that are not

@@ -25,9 +25,10 @@
 // [Verifier.VerifySelf] is the procedure's own verification: signed in as
 // the service account (a delegated credential, device code or browser),
 // with no credential of the customer's. It reads only what the account may
-// read about itself (its user object, its authentication methods, its role
-// assignments, or, when the role-assignment list is denied, its directory
-// role memberships), and adds one rule:
+// read about itself (its user object, its authentication methods, its
+// memberships, and its role assignments, or, when the role-assignment list
+// is denied, its administrative-unit-scoped role memberships), and adds one
+// rule:
 //
 //   - account.identity: the signed-in account is the expected one (ID and
 //     userPrincipalName, when given); critical.
@@ -35,8 +36,19 @@
 // Its report has Mode ModeSelf, carries the tenant ID the token belongs to,
 // and lists in Report.NotVisible what the account cannot see about itself by
 // design (eligible PIM assignments; custom roles and administrative-unit
-// roles when the roles came from memberships), each with the credential
-// that could see it. Those do not count against Passed; a read that failed
+// roles when the roles came from memberships; which role is held through
+// which role-assignable group when the list was denied, and the custom and
+// eligible roles of those groups), each with the credential that could see
+// it.
+//
+// Roles held through a role-assignable group: the memberships
+// (/me/transitiveMemberOf) list the built-in roles the account holds
+// directly and through its groups alike, and the groups. With the
+// role-assignment list, a membership role the list lacks is held through a
+// group, named when the account is in exactly one role-assignable group
+// ("— through group 'Tier0 admins' (id)"), else all of them named. Without
+// the list, a failing role check names the account's role-assignable
+// groups and says that memberships cannot tell which holds the role. Those do not count against Passed; a read that failed
 // (an unknown check) does. Remediations say what the partner can do from
 // its side. See VerifySelf for the exact rule of Passed.
 //

@@ -70,7 +70,11 @@ const adminVerify = "the customer running Verify (admin side) with Global Reader
 // Report.NotVisible and does not count: eligible (PIM) assignments always;
 // custom roles and, without Directory.Read.All, administrative-unit-scoped
 // roles when the role-assignment list was denied and the roles were read
-// from the account's memberships. A read that should have worked and
+// from the account's memberships; the custom and eligible roles of its
+// role-assignable groups. The memberships are read either way: they show
+// the built-in roles held through role-assignable groups, which the list
+// filtered by the account's ID does not (see the package documentation
+// for how the evidence names the group). A read that should have worked and
 // failed makes its checks unknown, which never passes.
 func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) (Report, error) {
 	check := want

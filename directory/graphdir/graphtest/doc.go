@@ -21,7 +21,7 @@
 //	GET    /domains
 //	GET    /me                                 (a user's token; 400 with an application's)
 //	GET    /me/authentication/methods
-//	GET    /me/transitiveMemberOf              (directoryRole objects)
+//	GET    /me/transitiveMemberOf              (group and directoryRole objects)
 //	GET    /me/scopedRoleMemberOf
 //	GET    /organization
 //	GET    /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass
@@ -102,12 +102,26 @@
 //	                                                      Role Administrator or Global Administrator, or
 //	                                                      (MembersListOwnRoleAssignments) any member
 //	GET /me/transitiveMemberOf                            User.Read granted                                    graph/api/user-list-transitivememberof
+//	GET /roleManagement/directory/roleEligibilitySchedules RoleEligibilitySchedule.Read.Directory or            graph/api/rbacapplication-list-roleeligibilityschedules
+//	  and .../roleAssignmentScheduleInstances             RoleManagement.Read.Directory granted and the user   graph/api/rbacapplication-list-roleassignmentscheduleinstances
+//	  ?$filter=principalId eq '{any id}'                  holds Global Reader, Security Reader, Privileged
+//	                                                      Role Administrator or Global Administrator, even
+//	                                                      for its own (MembersListOwnRoleAssignments does
+//	                                                      not relax it)
+//	GET /users/{id}/transitiveMemberOf/microsoft.graph.group, never: 403 (GroupMember.Read.All)            graph/api/user-list-transitivememberof
+//	  /roleManagement/directory/roleDefinitions,
+//	  /directory/administrativeUnits
 //	GET /me/scopedRoleMemberOf                            Directory.Read.All granted                           graph/api/user-list-scopedrolememberof
 //	GET /organization                                     always (User.Read)                                   graph/api/organization-list
 //	GET /domains                                          Directory.Read.All granted                           graph/api/domain-list
 //	POST, DELETE (users, role assignments)                never: 403                                           (the public client holds no write permission)
 //
-// A directoryRole object of /me/transitiveMemberOf carries @odata.type,
+// /me/transitiveMemberOf lists the user's groups (@odata.type
+// #microsoft.graph.group, id, displayName, isAssignableToRole, ...), then a
+// directoryRole object for each built-in role it holds at tenant scope,
+// directly or through a role-assignable group, once, without saying
+// through which; custom roles have no directoryRole object and are not
+// listed. A directoryRole object carries @odata.type,
 // id, displayName and roleTemplateId, or, with
 // [directorytest.SignInOptions].LimitedRoleObjects, its type and id only
 // (https://learn.microsoft.com/graph/permissions-overview, "Limited
@@ -122,14 +136,14 @@
 // [Server.Requests] lists every HTTP request received (one per round trip),
 // with the requests inside each $batch. Faults are injected by small
 // methods, each safe for concurrent use: [Server.ThrottleNext],
-// [Server.FailNext], [Server.ThrottleBatchItems], [Server.FailBatch],
+// [Server.FailNext], [Server.FailEndpoint], [Server.ThrottleBatchItems], [Server.FailBatch],
 // [Server.DenyPermission], [Server.DropConnection],
 // [Server.SetReplicationLag] and [Server.SetReadLag]; [Options.Latency] (or [Server.SetLatency])
 // delays every request.
 //
 // What it cannot do: anything graphdir does not call, other $filter
 // expressions, $expand, $count, $orderby, OData casts, listing every user
-// or every role assignment, groups and administrative units as objects, and
+// or every role assignment, groups (beyond the memberships above) and administrative units as objects, and
 // authentication itself (any bearer token is accepted; only the tokens it
 // issued are users').
 package graphtest
