@@ -34,9 +34,9 @@ var DefaultScopes = []string{ScopeUserRead, ScopeUserAuthenticationMethodRead, S
 
 // Operations of a [SignedIn] view, for [Fake.SetFault] and [Fake.Calls].
 // ReadSelf consults OpUser (object: the signed-in user's ID),
-// OpAuthenticationMethods, OpRoleAssignments, and for the fallback
-// OpRoleMemberships and OpScopedRoleMemberships, putting each error in its
-// part; a fault on OpUser fails the call.
+// OpAuthenticationMethods, OpRoleMemberships, OpRoleAssignments, and for
+// the fallback OpScopedRoleMemberships, putting each error in its part; a
+// fault on OpUser fails the call.
 const (
 	OpReadSelf              Op = "ReadSelf"
 	OpRoleMemberships       Op = "RoleMemberships"
@@ -432,8 +432,9 @@ func (f *Fake) TenantID() string { return f.tenantID }
 
 // RoleMemberships lists the tenant-wide directory roles among the
 // signed-in user's memberships (GET /me/transitiveMemberOf, its
-// directoryRole objects), as ReadSelf's fallback does, whatever the rule
-// for the role-assignment list.
+// directoryRole objects: built-in roles held directly or through a
+// role-assignable group), as ReadSelf does, whatever the rule for the
+// role-assignment list.
 func (s *SignedIn) RoleMemberships(ctx context.Context) ([]directory.RoleMembership, error) {
 	s.f.mu.Lock()
 	defer s.f.mu.Unlock()
