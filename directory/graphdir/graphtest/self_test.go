@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -152,5 +154,47 @@ func TestSelfShapes(t *testing.T) {
 	org := doAs(t, s, tok, "GET", "/organization?$select=id", nil).body["value"].([]any)[0].(map[string]any)
 	if diff := cmp.Diff(map[string]any{"id": directorytest.DefaultTenantID}, org); diff != "" {
 		t.Errorf("organization (-want +got):\n%s", diff)
+	}
+}
+
+// /me/transitiveMemberOf lists the user's groups as group objects, then
+// the directory roles it holds directly or through a role-assignable
+// group (https://learn.microsoft.com/graph/api/user-list-transitivememberof,
+// https://learn.microsoft.com/graph/api/resources/group); a user's token
+// reads the PIM lists only with a PIM reader role.
+func TestSelfGroupsAndPIM(t *testing.T) {
+	s, u, tok := userWithRole(t, nil, nil)
+	ctx := context.Background()
+	f := s.Directory()
+	g, err := f.CreateGroup(ctx, "Tier0 admins", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.AddGroupMember(ctx, g.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	const pra = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+	if _, err := f.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: g.ID, RoleDefinitionID: pra, DirectoryScopeID: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range doAs(t, s, tok, "GET", "/me/transitiveMemberOf", nil).body["value"].([]any) {
+		m := it.(map[string]any)
+		got = append(got, fmt.Sprint(m["@odata.type"], " ", m["displayName"], " ", m["isAssignableToRole"]))
+	}
+	want := []string{"#microsoft.graph.group Tier0 admins true", "#microsoft.graph.directoryRole Teams Administrator <nil>", "#microsoft.graph.directoryRole Privileged Role Administrator <nil>"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("/me/transitiveMemberOf (-want +got):\n%s", diff)
+	}
+	path := "/roleManagement/directory/roleEligibilitySchedules?$filter=" + url.QueryEscape("principalId eq '"+u.ID+"'")
+	if r := doAs(t, s, tok, "GET", path, nil); r.status != 403 {
+		t.Errorf("eligibility schedules with a member's token: %d, want 403", r.status)
+	}
+	const globalReader = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+	if _, err := f.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: u.ID, RoleDefinitionID: globalReader, DirectoryScopeID: "/"}); err != nil {
+		t.Fatal(err)
+	}
+	if r := doAs(t, s, tok, "GET", path, nil); r.status != 200 {
+		t.Errorf("eligibility schedules with a Global Reader's token: %d, want 200", r.status)
 	}
 }
