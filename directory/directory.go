@@ -79,6 +79,13 @@ type SnapshotRequest struct {
 	// SignInActivity asks for the user's sign-in activity, which the
 	// credential may not be allowed (or the tenant not licensed) to read.
 	SignInActivity bool
+	// MemberOf asks for the groups the user is a member of, directly or
+	// through nested groups (see [MemberOfReader]).
+	MemberOf bool
+	// SignInPolicies asks for the tenant's security defaults, Conditional
+	// Access policies and authentication strengths (see
+	// [SignInPolicyReader]).
+	SignInPolicies bool
 }
 
 // Snapshot is what [ReadSnapshot] read. Each part carries its own error, so
@@ -102,11 +109,18 @@ type Snapshot struct {
 
 	SignInActivity    SignInActivity
 	SignInActivityErr error
+
+	MemberOf    []GroupRef
+	MemberOfErr error
+
+	// SignInPolicies carries its own errors, one per part.
+	SignInPolicies SignInPolicies
 }
 
 // Snapshotter is implemented by a directory that can read a user together
 // with its role assignments, its other paths to a role, its authentication
-// methods and the tenant's domains in one call (the Graph backend does it in one $batch round trip when it
+// methods and groups, and the tenant's domains and sign-in policies, in one
+// call (the Graph backend does it in one $batch round trip when it
 // knows the user's object ID).
 //
 // Snapshot fills only the parts the request asks for. When the user does not
@@ -126,6 +140,12 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 	var snap Snapshot
 	if req.Domains {
 		snap.Domains, snap.DomainsErr = d.Domains(ctx)
+	}
+	if req.SignInPolicies {
+		var err error
+		if snap.SignInPolicies, err = ReadSignInPolicies(ctx, d); err != nil {
+			return Snapshot{}, err
+		}
 	}
 	if req.User == "" {
 		snap.UserErr = fmt.Errorf("directory: snapshot: empty user: %w", ErrInvalid)
@@ -148,6 +168,9 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 		if req.SignInActivity {
 			snap.SignInActivityErr = snap.UserErr
 		}
+		if req.MemberOf {
+			snap.MemberOfErr = snap.UserErr
+		}
 		return snap, nil
 	}
 	if req.RoleAssignments {
@@ -164,6 +187,9 @@ func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapsh
 	}
 	if req.SignInActivity {
 		snap.SignInActivity, snap.SignInActivityErr = ReadSignInActivity(ctx, d, snap.User.ID)
+	}
+	if req.MemberOf {
+		snap.MemberOf, snap.MemberOfErr = ReadTransitiveMemberOf(ctx, d, snap.User.ID)
 	}
 	if err := ctx.Err(); err != nil {
 		return Snapshot{}, err
