@@ -72,6 +72,15 @@ var requirements = map[Op]directory.Requirement{
 		Permissions: []string{"UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"},
 		Roles:       []string{"Authentication Administrator", "Privileged Authentication Administrator"},
 	},
+	// https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-get
+	OpSecurityDefaults: {Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Global Reader", "Security Administrator"}},
+	// https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies
+	OpConditionalAccess: {Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Global Reader", "Conditional Access Administrator", "Security Administrator"}},
+	// https://learn.microsoft.com/graph/api/authenticationstrengthroot-list-policies
+	OpAuthenticationStrengths: {Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Conditional Access Administrator", "Security Administrator"}},
+	// https://learn.microsoft.com/graph/api/user-list-transitivememberof
+	// (another user's memberships)
+	OpTransitiveMemberOf: {Permissions: []string{"User.Read.All", "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"}},
 	// https://learn.microsoft.com/graph/api/domain-list
 	OpDomains: {Permissions: []string{"Domain.Read.All", "Domain.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 	// https://learn.microsoft.com/graph/api/rbacapplication-list-roleeligibilityschedules

@@ -110,6 +110,7 @@ type Fake struct {
 	priv        privileges           // fake_privilege.go
 	signIns     map[string]time.Time // last successful sign-in by user ID (fake_signin.go)
 	passPolicy  directory.AccessPassPolicy
+	policies    *policyState // fake_policies.go; nil until first used
 }
 
 type fakeUser struct {
@@ -235,6 +236,7 @@ const (
 	kindUser       = 0x11111111
 	kindAssignment = 0x22222222
 	kindMethod     = 0x33333333
+	kindGroup      = 0x44444444
 )
 
 func (f *Fake) timestamp() time.Time { return f.now().UTC().Truncate(time.Second) }
@@ -490,13 +492,18 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			return directory.Snapshot{}, err
 		}
 		// A fault fails every part, the way a denied $batch would.
-		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err), SignInActivityErr: err}, nil
+		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err,
+			RolePaths: directory.FailRolePaths(err), SignInActivityErr: err,
+			MemberOfErr: err, SignInPolicies: directory.FailSignInPolicies(err)}, nil
 	}
 	var s directory.Snapshot
 	if req.Domains {
 		if s.DomainsErr = f.faultFor(OpDomains, ""); s.DomainsErr == nil {
 			s.Domains = slices.Clone(f.domains)
 		}
+	}
+	if req.SignInPolicies {
+		s.SignInPolicies = f.signInPolicies()
 	}
 	if s.UserErr = f.faultFor(OpUser, req.User); s.UserErr == nil {
 		s.User, s.UserErr = f.user(req.User)
@@ -513,6 +520,9 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		}
 		if req.SignInActivity {
 			s.SignInActivityErr = s.UserErr
+		}
+		if req.MemberOf {
+			s.MemberOfErr = s.UserErr
 		}
 		return s, nil
 	}
@@ -532,6 +542,11 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 	if req.SignInActivity {
 		if s.SignInActivityErr = f.faultFor(OpSignInActivity, s.User.ID); s.SignInActivityErr == nil {
 			s.SignInActivity = f.signInActivity(s.User.ID)
+		}
+	}
+	if req.MemberOf {
+		if s.MemberOfErr = f.faultFor(OpTransitiveMemberOf, s.User.ID); s.MemberOfErr == nil {
+			s.MemberOf, s.MemberOfErr = f.transitiveMemberOf(s.User.ID)
 		}
 	}
 	return s, nil
