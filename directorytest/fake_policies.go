@@ -51,7 +51,7 @@ var builtInStrengths = []string{
 
 func (f *Fake) policyState() *policyState {
 	if f.policies == nil {
-		f.policies = &policyState{groups: map[string]*fakeGroup{}}
+		f.policies = &policyState{securityDefaults: true, groups: map[string]*fakeGroup{}}
 		for _, d := range builtInStrengths {
 			f.policies.strengthDocs = append(f.policies.strengthDocs, json.RawMessage(d))
 		}

@@ -17,7 +17,7 @@ func userCheckIDs(acct serviceaccount.Account) []string {
 	if acct.Passwordless {
 		ids = []string{CheckEnabled, CheckMember, CheckCloudOnly, CheckUsageLocation, CheckMFARegistered, CheckCredentialRegistered}
 	}
-	return append(ids, CheckRolesAssigned, CheckLeastPrivilege, CheckNoUnexpectedPrivAdm)
+	return append(ids, CheckMFAEnforced, CheckMFAPhishingResistant, CheckRolesAssigned, CheckLeastPrivilege, CheckNoUnexpectedPrivAdm)
 }
 
 // credentialCheck is credential.registered, for an account onboarded with a

@@ -83,6 +83,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	expected, _ := acct.ExpectedRoles() // Validate checked it
 	snap, err := directory.ReadSnapshot(ctx, v.dir, directory.SnapshotRequest{
 		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true, RolePaths: true, SignInActivity: true,
+		MemberOf: true, SignInPolicies: true,
 	})
 	if err != nil {
 		return Report{}, &Error{Account: acct.String(), Err: err}
@@ -120,6 +121,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	if acct.Passwordless {
 		rep.Checks = append(rep.Checks, v.credentialCheck(snap))
 	}
+	rep.Checks = append(rep.Checks, mfaPolicyChecks(snap)...)
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))
 	return rep, nil
@@ -134,6 +136,8 @@ var titles = map[string]string{
 	CheckUsageLocation:        "Usage location is set",
 	CheckPasswordChanged:      "Temporary password was changed at first sign-in",
 	CheckMFARegistered:        "MFA method registered",
+	CheckMFAEnforced:          "MFA is required at sign-in",
+	CheckMFAPhishingResistant: "Phishing-resistant MFA for highly privileged roles",
 	CheckRolesAssigned:        "Every expected role is assigned at tenant scope",
 	CheckLeastPrivilege:       "No role beyond the expected ones",
 	CheckNoUnexpectedPrivAdm:  "No unexpected privileged role",
@@ -152,6 +156,8 @@ var severities = map[string]Severity{
 	CheckUsageLocation:        SeverityInfo,
 	CheckPasswordChanged:      SeverityHigh,
 	CheckMFARegistered:        SeverityHigh,
+	CheckMFAEnforced:          SeverityHigh,
+	CheckMFAPhishingResistant: SeverityHigh,
 	CheckRolesAssigned:        SeverityHigh,
 	CheckLeastPrivilege:       SeverityHigh,
 	CheckNoUnexpectedPrivAdm:  SeverityCritical,

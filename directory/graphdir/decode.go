@@ -72,6 +72,9 @@ func readAssignment(r *request, a *answer) (directory.RoleAssignment, error) {
 type collection[T any] struct {
 	factory absser.ParsableFactory
 	read    func(absser.Parsable) (items []T, next *string, ok bool)
+	// json, when set, decodes a page with encoding/json instead (see
+	// signinpolicy.go for which resources and why).
+	json func(body []byte) (items []T, next string, ok bool)
 }
 
 func collectionOf[P interface {
@@ -105,6 +108,13 @@ var (
 
 // readPage decodes one page of c from an answer to r.
 func (c collection[T]) readPage(r *request, a *answer) ([]T, string, error) {
+	if c.json != nil {
+		items, next, ok := c.json(a.body)
+		if !ok {
+			return nil, "", unexpected(r.op, r.object, a.status, "collection without a value array")
+		}
+		return items, next, nil
+	}
 	v, err := decode[absser.Parsable](a.body, c.factory)
 	if err != nil {
 		return nil, "", unexpected(r.op, r.object, a.status, "undecodable collection: %v", err)

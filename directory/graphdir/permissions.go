@@ -20,6 +20,10 @@ const (
 	endpointListAccessPasses
 	endpointCreateAccessPass
 	endpointDeleteAccessPass
+	endpointGetSecurityDefaults
+	endpointListConditionalAccess
+	endpointListAuthStrengths
+	endpointListTransitiveMemberOf
 )
 
 // requirement returns what a credential needs to call the endpoint: the
@@ -61,6 +65,19 @@ func (e endpoint) requirement() directory.Requirement {
 		return directory.Requirement{Permissions: []string{"Domain.Read.All", "Directory.Read.All", "Domain.ReadWrite.All"}}
 	case endpointGetAccessPassPolicy, endpointListAccessPasses, endpointCreateAccessPass, endpointDeleteAccessPass:
 		return accessPassRequirement(e)
+	case endpointGetSecurityDefaults:
+		// https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-get
+		return directory.Requirement{Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Global Reader", "Security Administrator"}}
+	case endpointListConditionalAccess:
+		// https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies
+		return directory.Requirement{Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Global Reader", "Conditional Access Administrator", "Security Administrator"}}
+	case endpointListAuthStrengths:
+		// https://learn.microsoft.com/graph/api/authenticationstrengthroot-list-policies
+		return directory.Requirement{Permissions: []string{"Policy.Read.All"}, Roles: []string{"Security Reader", "Conditional Access Administrator", "Security Administrator"}}
+	case endpointListTransitiveMemberOf:
+		// https://learn.microsoft.com/graph/api/user-list-transitivememberof
+		// ("permissions for another user's memberships").
+		return directory.Requirement{Permissions: []string{"User.Read.All", "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"}}
 	}
 	if r := e.selfRequirement(); !r.IsZero() {
 		return r

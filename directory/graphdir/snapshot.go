@@ -27,14 +27,30 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	if req.Domains {
 		domainsItem = item(listDomains())
 	}
+	var policies policyItems
+	if req.SignInPolicies {
+		policies = newPolicyItems()
+	}
 	if key == "" {
 		snap.UserErr = invalidArgument(opGetUser, quote(key), "empty object ID or userPrincipalName")
 		failUserParts(&snap, req, snap.UserErr)
+		var items []*batchItem
 		if domainsItem != nil {
-			if err := d.batch(ctx, []*batchItem{domainsItem}); err != nil && ctx.Err() != nil {
+			items = append(items, domainsItem)
+		}
+		if req.SignInPolicies {
+			items = append(items, policies.items()...)
+		}
+		if len(items) > 0 {
+			if err := d.batch(ctx, items); err != nil && ctx.Err() != nil {
 				return directory.Snapshot{}, ctx.Err()
 			}
+		}
+		if domainsItem != nil {
 			snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
+		}
+		if req.SignInPolicies {
+			snap.SignInPolicies = policies.read(ctx, d)
 		}
 		return snap, nil
 	}
@@ -45,7 +61,11 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	}
 	userItem := item(getUser(key))
 	items := []*batchItem{userItem}
-	var rolesItem, methodsItem *batchItem
+	var rolesItem, methodsItem, memberOfItem *batchItem
+	if req.MemberOf {
+		memberOfItem = item(listTransitiveMemberOf(firstNonEmpty(principal, key)))
+		items = append(items, memberOfItem)
+	}
 	if req.RoleAssignments && principal != "" {
 		rolesItem = item(listAssignments(principal))
 		items = append(items, rolesItem)
@@ -68,6 +88,9 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		signInItem = item(getSignInActivity(firstNonEmpty(principal, key)))
 		items = append(items, signInItem)
 	}
+	if req.SignInPolicies {
+		items = append(items, policies.items()...)
+	}
 	if err := d.batch(ctx, items); err != nil {
 		if ctx.Err() != nil {
 			return directory.Snapshot{}, ctx.Err()
@@ -76,6 +99,9 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	}
 	if domainsItem != nil {
 		snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
+	}
+	if req.SignInPolicies {
+		snap.SignInPolicies = policies.read(ctx, d)
 	}
 	snap.UserErr = userItem.error()
 	if snap.UserErr == nil {
@@ -109,6 +135,10 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	if paths != nil {
 		second = append(second, paths.secondItems(ctx, d, snap.User.ID)...)
 	}
+	if req.MemberOf && stale {
+		memberOfItem = item(listTransitiveMemberOf(snap.User.ID))
+		second = append(second, memberOfItem)
+	}
 	if len(second) > 0 {
 		// Each item records a failure of the batch as a whole.
 		_ = d.batch(ctx, second)
@@ -124,6 +154,9 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	}
 	if signInItem != nil {
 		snap.SignInActivity, snap.SignInActivityErr = readSignInItem(signInItem)
+	}
+	if req.MemberOf {
+		snap.MemberOf, snap.MemberOfErr = groupsOnly(readList(ctx, d, memberOfItem, memberOf))
 	}
 	if err := ctx.Err(); err != nil {
 		return directory.Snapshot{}, err
@@ -144,6 +177,9 @@ func failUserParts(s *directory.Snapshot, req directory.SnapshotRequest, err err
 	}
 	if req.SignInActivity {
 		s.SignInActivityErr = err
+	}
+	if req.MemberOf {
+		s.MemberOfErr = err
 	}
 }
 

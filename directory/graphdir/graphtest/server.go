@@ -512,6 +512,14 @@ func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQue
 		return c.listDomains()
 	case GetAccessPassPolicy, ListAccessPasses, CreateAccessPass, DeleteAccessPass:
 		return c.accessPass(rt)
+	case GetSecurityDefaults:
+		return c.getSecurityDefaults()
+	case ListConditionalAccess:
+		return c.listConditionalAccess()
+	case ListAuthenticationStrength:
+		return c.listAuthenticationStrengths()
+	case ListTransitiveMemberOf:
+		return c.listUserTransitiveMemberOf(rt.key)
 	default: // Batch inside a batch
 		return s.errorResponse(http.StatusBadRequest, "BadRequest", "A $batch cannot contain a $batch.", nil, crid)
 	}
@@ -533,6 +541,9 @@ func parseRoute(method, rel string) route {
 	}
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
+	if rt, ok := policyRoute(method, segs, is); ok {
+		return rt
+	}
 	switch {
 	case len(segs) == 1 && is(0, "users") && method == http.MethodPost:
 		return route{endpoint: CreateUser}
@@ -595,6 +606,8 @@ func parseRoute(method, rel string) route {
 		return route{endpoint: DeleteUser, key: key}
 	case len(rest) == 2 && strings.EqualFold(rest[0], "authentication") && strings.EqualFold(rest[1], "methods") && method == http.MethodGet:
 		return route{endpoint: ListAuthenticationMethods, key: key}
+	case len(rest) == 1 && strings.EqualFold(rest[0], "transitiveMemberOf") && method == http.MethodGet:
+		return route{endpoint: ListTransitiveMemberOf, key: key}
 	}
 	if r, ok := routeUserRolePaths(method, key, rest); ok { // rolepaths.go
 		return r
