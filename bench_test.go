@@ -31,6 +31,7 @@ func benchBackends() []backend {
 		name: "fake",
 		new: func(b testing.TB) (directory.Directory, *directorytest.Fake) {
 			f := directorytest.New(nil)
+			seedPolicies(b, f)
 			return f, f
 		},
 	}}, graphBackends()...)

@@ -451,6 +451,7 @@ func chaosRun(t *testing.T, rng *rand.Rand, run int, st *chaosStats) {
 		denied := map[string]bool{
 			verify.CheckMFARegistered:        armed[fDenyMethods],
 			verify.CheckCredentialRegistered: armed[fDenyMethods],
+			verify.CheckMFAPhishingResistant: armed[fDenyMethods] || armed[fDenyRoles],
 			verify.CheckRolesAssigned:        armed[fDenyRoles],
 			verify.CheckLeastPrivilege:       armed[fDenyRoles],
 			verify.CheckNoUnexpectedPrivAdm:  armed[fDenyRoles],

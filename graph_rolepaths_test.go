@@ -152,5 +152,11 @@ func ownedAccount(t *testing.T, env *graphEnv, p *serviceaccount.Provisioner, sp
 	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
 		t.Fatal(err)
 	}
+	// The test specs hold Exchange and SharePoint Administrator, highly
+	// privileged roles: a FIDO2 key and the tenant's phishing-resistant
+	// policy (seedPolicies) make mfa.phishing-resistant pass.
+	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodFido2, "key"); err != nil {
+		t.Fatal(err)
+	}
 	return res
 }

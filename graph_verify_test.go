@@ -24,13 +24,20 @@ func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 		// read makes the denied read directly.
 		read func(ctx context.Context, dir directory.Directory, id string) error
 	}{
-		{graphtest.ListAuthenticationMethods, []string{verify.CheckMFARegistered}, func(ctx context.Context, dir directory.Directory, id string) error {
+		{graphtest.ListAuthenticationMethods, []string{verify.CheckMFARegistered, verify.CheckMFAPhishingResistant}, func(ctx context.Context, dir directory.Directory, id string) error {
 			_, err := dir.AuthenticationMethods(ctx, id)
 			return err
 		}},
-		{graphtest.ListRoleAssignments, []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, func(ctx context.Context, dir directory.Directory, id string) error {
+		{graphtest.ListRoleAssignments, []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm, verify.CheckMFAPhishingResistant}, func(ctx context.Context, dir directory.Directory, id string) error {
 			_, err := dir.RoleAssignments(ctx, id)
 			return err
+		}},
+		{graphtest.ListConditionalAccess, []string{verify.CheckMFAPhishingResistant}, func(ctx context.Context, dir directory.Directory, id string) error {
+			p, err := directory.ReadSignInPolicies(ctx, dir)
+			if err != nil {
+				return err
+			}
+			return p.ConditionalAccessErr
 		}},
 	} {
 		t.Run(string(tc.deny), func(t *testing.T) {

@@ -77,6 +77,7 @@ func newGraphEnvLogged(tb testing.TB, srvOpts *graphtest.Options, transport func
 	}
 	if srvOpts.Fake == nil {
 		srvOpts.Fake = directorytest.New(&directorytest.Options{Now: c.Now})
+		seedPolicies(tb, srvOpts.Fake)
 	}
 	srv := graphtest.NewServer(srvOpts)
 	tb.Cleanup(srv.Close)
@@ -114,3 +115,15 @@ func (e *graphEnv) freshDirectory(tb testing.TB) *graphdir.Directory {
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
 func isErr(err, target error) bool               { return errors.Is(err, target) }
+
+// seedPolicies gives a test tenant the Conditional Access policy CISA SCuBA
+// MS.AAD.3.6v1 asks for (phishing-resistant MFA for the highly privileged
+// roles, which the test specs' Exchange and SharePoint Administrator are):
+// with a FIDO2 key registered, a provisioned account then passes every
+// check.
+func seedPolicies(tb testing.TB, f *directorytest.Fake) {
+	tb.Helper()
+	if _, err := f.AddConditionalAccessPolicy(directorytest.PhishingResistantAdminsPolicy("0c6a3f1e-0000-4000-8000-00000000ca01")); err != nil {
+		tb.Fatal(err)
+	}
+}

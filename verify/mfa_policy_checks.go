@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"errors"
+
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/internal/mfapolicy"
 )
@@ -46,6 +48,9 @@ func assessmentCheck(id string, a mfapolicy.Assessment) Check {
 		return check(id, StatusWarn, a.Evidence, a.Remediation)
 	case mfapolicy.NotEnforced, mfapolicy.Blocked:
 		return fail(id, a.Evidence, a.Remediation)
+	}
+	if errors.Is(a.Err, errors.ErrUnsupported) {
+		return unknown(id, a.Evidence, "The directory backend cannot read sign-in policies: use one that implements directory.SignInPolicyReader (the Microsoft Graph backend, graphdir, does), then verify again.")
 	}
 	return unknown(id, a.Evidence, permissionHint(a.Err))
 }

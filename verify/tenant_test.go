@@ -221,8 +221,9 @@ func (d deniedReads) loud() deniedReads { d.silent = false; return d }
 
 // primitivesOnly hides the optional interfaces of the directory it wraps,
 // so that Verify falls back to one call per primitive, except
-// RolePathReader and SignInActivityReader: the primitives the fallback
-// reads role paths and sign-in activity with.
+// RolePathReader, SignInActivityReader, SignInPolicyReader and
+// MemberOfReader: the primitives the fallback reads role paths, sign-in
+// activity, sign-in policies and groups with.
 type primitivesOnly struct{ directory.Directory }
 
 func (p primitivesOnly) RolePaths(ctx context.Context, userID string) (directory.RolePaths, error) {
@@ -236,6 +237,14 @@ func (p primitivesOnly) SignInActivity(ctx context.Context, userID string) (dire
 // noRolePaths hides every optional interface, RolePathReader included: a
 // backend that cannot read PIM eligibility or group memberships.
 type noRolePaths struct{ directory.Directory }
+
+func (p primitivesOnly) SignInPolicies(ctx context.Context) (directory.SignInPolicies, error) {
+	return directory.ReadSignInPolicies(ctx, p.Directory)
+}
+
+func (p primitivesOnly) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.GroupRef, error) {
+	return directory.ReadTransitiveMemberOf(ctx, p.Directory, userID)
+}
 
 // statusIDs returns the IDs of the checks with the given status, sorted.
 func statusIDs(r verify.Report, s verify.Status) []string {
@@ -263,7 +272,7 @@ func sorted(ids ...string) []string {
 var ruleIDs = []string{
 	verify.CheckExists, verify.CheckEnabled, verify.CheckMember, verify.CheckCloudOnly,
 	verify.CheckUsageLocation, verify.CheckPasswordChanged, verify.CheckMFARegistered,
-	verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm,
+	verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm,
 }
 
 // checkInvariants asserts what holds for every report: every rule once, in
@@ -326,17 +335,19 @@ func checkInvariants(t testing.TB, rep verify.Report, privilegedExpected bool) {
 // severities are the rules' fixed severities: a rule's severity does not
 // depend on its outcome.
 var severities = map[string]verify.Severity{
-	verify.CheckExists:              verify.SeverityCritical,
-	verify.CheckEnabled:             verify.SeverityHigh,
-	verify.CheckMember:              verify.SeverityHigh,
-	verify.CheckCloudOnly:           verify.SeverityHigh,
-	verify.CheckUsageLocation:       verify.SeverityInfo,
-	verify.CheckPasswordChanged:     verify.SeverityHigh,
-	verify.CheckMFARegistered:       verify.SeverityHigh,
-	verify.CheckRolesAssigned:       verify.SeverityHigh,
-	verify.CheckLeastPrivilege:      verify.SeverityHigh,
-	verify.CheckNoUnexpectedPrivAdm: verify.SeverityCritical,
-	verify.CheckPrivilegedExpected:  verify.SeverityHigh,
+	verify.CheckExists:               verify.SeverityCritical,
+	verify.CheckEnabled:              verify.SeverityHigh,
+	verify.CheckMember:               verify.SeverityHigh,
+	verify.CheckCloudOnly:            verify.SeverityHigh,
+	verify.CheckUsageLocation:        verify.SeverityInfo,
+	verify.CheckPasswordChanged:      verify.SeverityHigh,
+	verify.CheckMFARegistered:        verify.SeverityHigh,
+	verify.CheckMFAEnforced:          verify.SeverityHigh,
+	verify.CheckMFAPhishingResistant: verify.SeverityHigh,
+	verify.CheckRolesAssigned:        verify.SeverityHigh,
+	verify.CheckLeastPrivilege:       verify.SeverityHigh,
+	verify.CheckNoUnexpectedPrivAdm:  verify.SeverityCritical,
+	verify.CheckPrivilegedExpected:   verify.SeverityHigh,
 }
 
 func checkSeverities(t testing.TB, rep verify.Report) {

@@ -96,8 +96,8 @@ func (s accountState) privilegedExpected(t testing.TB, acct serviceaccount.Accou
 
 var allButExists = []string{
 	verify.CheckEnabled, verify.CheckMember, verify.CheckCloudOnly, verify.CheckUsageLocation,
-	verify.CheckPasswordChanged, verify.CheckMFARegistered, verify.CheckRolesAssigned,
-	verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm,
+	verify.CheckPasswordChanged, verify.CheckMFARegistered, verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant,
+	verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm,
 }
 
 func withMethods(ms ...directory.MethodType) []directory.MethodType { return ms }
@@ -182,7 +182,7 @@ var accountStates = []accountState{
 	}, wantFail: []string{verify.CheckLeastPrivilege}},
 	{name: "extra privileged role", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.assign(t, id, "Global Administrator", directory.TenantScope)
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 	{name: "expected role also at an administrative unit", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.assign(t, id, "Teams Administrator", auScope)
 	}, wantFail: []string{verify.CheckLeastPrivilege}},
@@ -363,7 +363,7 @@ func sectionsOf(lines []string) map[string]map[string]string {
 // what the denied read needed, as the error says it, or a generic sentence
 // when the error says nothing.
 func TestPermissionDenied(t *testing.T) {
-	roleChecks := []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}
+	roleChecks := []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm, verify.CheckMFAPhishingResistant}
 	const (
 		methodsHint = "The credential lacks permission to read this. Grant UserAuthenticationMethod.Read.All (or UserAuthenticationMethod.ReadWrite.All); " +
 			"a signed-in (delegated) caller also needs one of these roles: Authentication Administrator, Privileged Authentication Administrator. Then verify again."
@@ -377,9 +377,9 @@ func TestPermissionDenied(t *testing.T) {
 		want map[string]string
 	}{
 		{denied: deniedReads{methods: true}, want: map[string]string{verify.CheckMFARegistered: methodsHint}},
-		{denied: deniedReads{roles: true}, want: map[string]string{roleChecks[0]: rolesHint, roleChecks[1]: rolesHint, roleChecks[2]: rolesHint}},
-		{denied: deniedReads{methods: true, roles: true}, want: map[string]string{verify.CheckMFARegistered: methodsHint, roleChecks[0]: rolesHint, roleChecks[1]: rolesHint, roleChecks[2]: rolesHint}},
-		{denied: deniedReads{methods: true, roles: true, silent: true}, want: map[string]string{verify.CheckMFARegistered: genericHint, roleChecks[0]: genericHint, roleChecks[1]: genericHint, roleChecks[2]: genericHint}},
+		{denied: deniedReads{roles: true}, want: map[string]string{roleChecks[0]: rolesHint, roleChecks[1]: rolesHint, roleChecks[2]: rolesHint, roleChecks[3]: rolesHint}},
+		{denied: deniedReads{methods: true, roles: true}, want: map[string]string{verify.CheckMFARegistered: methodsHint, roleChecks[0]: rolesHint, roleChecks[1]: rolesHint, roleChecks[2]: rolesHint, roleChecks[3]: rolesHint}},
+		{denied: deniedReads{methods: true, roles: true, silent: true}, want: map[string]string{verify.CheckMFARegistered: genericHint, roleChecks[0]: genericHint, roleChecks[1]: genericHint, roleChecks[2]: genericHint, roleChecks[3]: genericHint}},
 	}
 	for _, tt := range tests {
 		dr := tt.denied
@@ -428,7 +428,7 @@ func TestReadFailureNotPermission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := sorted(verify.CheckMFARegistered, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm)
+	want := sorted(verify.CheckMFARegistered, verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm)
 	if diff := cmp.Diff(want, statusIDs(rep, verify.StatusUnknown)); diff != "" {
 		t.Errorf("unknown checks (-want +got):\n%s", diff)
 	}
@@ -443,7 +443,9 @@ func TestReadFailureNotPermission(t *testing.T) {
 // factsOf says which checks rest on which part of the snapshot.
 var factsOf = map[string][]string{
 	"methods": {verify.CheckMFARegistered},
-	"roles":   {verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+	// mfa.phishing-resistant rests on the methods only for an account
+	// holding a highly privileged role (highlyPrivilegedMethods).
+	"roles": {verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm, verify.CheckMFAPhishingResistant},
 }
 
 // TestUnknownNeverPasses: for every account state and every combination
@@ -468,6 +470,9 @@ func TestUnknownNeverPasses(t *testing.T) {
 				if denied.methods {
 					for _, id := range factsOf["methods"] {
 						unreadable[id] = true
+					}
+					if c, _ := base.Check(verify.CheckMFAPhishingResistant); !strings.HasPrefix(c.Evidence, "not applicable") {
+						unreadable[verify.CheckMFAPhishingResistant] = true
 					}
 				}
 				if denied.roles {
@@ -689,7 +694,7 @@ func TestVerifyPrimitivesAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 			tn.ResetCalls()
-			got, err := tn.verifier(primitivesOnly{dir}).Verify(context.Background(), acct)
+			got, err := tn.verifier(withoutSnapshot{primitivesOnly{dir}, tn.Fake}).Verify(context.Background(), acct)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -771,7 +776,7 @@ func TestConcurrentVerify(t *testing.T) {
 		case 1:
 			return []string{verify.CheckEnabled}
 		case 2:
-			return sorted(verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm)
+			return sorted(verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm)
 		}
 		return nil
 	}

@@ -160,9 +160,9 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 		}
 	}
 	if len(held) == 0 {
-		ev := fmt.Sprintf("not applicable: the account holds none of the %d highly privileged roles of %s", len(roles.HighlyPrivileged()), roles.HighlyPrivilegedSource)
+		ev := fmt.Sprintf("not applicable: holds none of the %d highly privileged roles (CISA SCuBA MS.AAD.3.6v1)", len(roles.HighlyPrivileged()))
 		if s.EligibleErr != nil {
-			ev += "; PIM eligibilities were not read (" + s.EligibleErr.Error() + ")"
+			ev += "; PIM eligibilities not read (" + s.EligibleErr.Error() + ")"
 		}
 		return Assessment{Verdict: NotApplicable, Evidence: ev}
 	}
@@ -216,7 +216,7 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 	switch {
 	case len(missing) > 0:
 		a.Verdict = NotEnforced
-		ev = append(missing, ev...)
+		ev = append(ev[:1:1], append(missing, ev[1:]...)...)
 		a.Remediation = remedyPR
 	case len(conditional) > 0 && len(enforcing) == 0:
 		a.Verdict = Conditional

@@ -17,6 +17,7 @@
 package mfapolicy
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,7 +103,7 @@ func SubjectFromSnapshot(snap directory.Snapshot) Subject {
 }
 
 // errEligibleNotRead says PIM eligibilities were not read.
-var errEligibleNotRead = fmt.Errorf("PIM eligibilities are not read by this version")
+var errEligibleNotRead = errors.New("this version reads active role assignments only")
 
 // AddEligible records that the account's PIM eligibilities were read and
 // adds them.
