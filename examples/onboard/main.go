@@ -158,9 +158,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("verify: %w", err)
 	}
 	out.report(rep)
-	firstFailures := []string{verify.CheckPasswordChanged, verify.CheckMFARegistered}
+	// Exchange Administrator is highly privileged (CISA SCuBA
+	// MS.AAD.3.6v1): phishing-resistant MFA until a key is registered.
+	firstFailures := []string{verify.CheckPasswordChanged, verify.CheckMFARegistered, verify.CheckMFAPhishingResistant}
 	if *tap {
-		firstFailures = []string{verify.CheckMFARegistered, verify.CheckCredentialRegistered}
+		firstFailures = []string{verify.CheckMFARegistered, verify.CheckMFAPhishingResistant, verify.CheckCredentialRegistered}
 	}
 	if err := expectFailed(rep, firstFailures...); err != nil {
 		return fmt.Errorf("first verify: %w", err)
@@ -176,13 +178,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("register a passkey: %w", err)
 		}
 	} else {
-		out.step("4. The owner signs in, changes the temporary password and registers Microsoft Authenticator")
+		out.step("4. The owner signs in, changes the temporary password and registers Microsoft Authenticator and a FIDO2 security key (Exchange Administrator is highly privileged: phishing-resistant MFA)")
 		tenant.Clock.Advance(2 * time.Hour)
 		if err := tenant.SignIn(ctx, acct.ID, "Owner-Chosen-Passphrase-2026!"); err != nil {
 			return fmt.Errorf("sign in: %w", err)
 		}
 		if _, err := tenant.RegisterMethod(ctx, acct.ID, directory.MethodMicrosoftAuthenticator, "Owner's phone"); err != nil {
 			return fmt.Errorf("register MFA: %w", err)
+		}
+		if _, err := tenant.RegisterMethod(ctx, acct.ID, directory.MethodFido2, "Owner's security key"); err != nil {
+			return fmt.Errorf("register FIDO2 key: %w", err)
 		}
 	}
 	out.text("  done.\n")

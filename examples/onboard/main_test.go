@@ -17,7 +17,7 @@ func TestOnboardWalkThrough(t *testing.T) {
 	for _, want := range []string{
 		"3 to add, 0 to remove",
 		"temporary password: [REDACTED]",
-		"FAILED (2 of 10 checks did not pass)",
+		"FAILED (3 of 12 checks did not pass)",
 		"PASSED",
 		"(signed in as the account, tenant ",
 		"Not visible to this credential",

@@ -48,7 +48,7 @@ func TestVerifyJSON(t *testing.T) {
 	var rep struct {
 		Checks []struct{ ID, Status string }
 	}
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Checks) != 10 {
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Checks) != 12 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
 }

@@ -45,7 +45,9 @@ const (
 	caPoliciesPath = "Microsoft Entra admin center > Protection > Conditional Access > Policies"
 	// RemedyMFA is what makes MFA enforced for the account.
 	remedyMFA = "Require MFA for the account: " + caPoliciesPath + " > New policy: Users > Include > All users (or the account); Target resources > Include > All resources; Grant > Grant access > Require multifactor authentication; Enable policy > On. A tenant without Conditional Access (no Microsoft Entra ID P1) can enable security defaults instead: Identity > Overview > Properties > Manage security defaults > Enabled."
-	remedyPR  = "Register a phishing-resistant method as the account (a FIDO2 security key or passkey, or Windows Hello for Business: https://aka.ms/mysecurityinfo) and require the built-in Phishing-resistant MFA authentication strength for the highly privileged roles (CISA SCuBA MS.AAD.3.6v1): " + caPoliciesPath + " > New policy: Users > Include > Select users and groups > Directory roles > the highly privileged roles; Target resources > Include > All resources; Grant > Grant access > Require authentication strength > Phishing-resistant MFA; Enable policy > On."
+	remedyKey    = "Sign in as the account and register a phishing-resistant method: a FIDO2 security key or passkey, or Windows Hello for Business (https://aka.ms/mysecurityinfo)."
+	remedyPolicy = "Require the built-in Phishing-resistant MFA authentication strength for the highly privileged roles (CISA SCuBA MS.AAD.3.6v1): " + caPoliciesPath + " > New policy: Users > Include > Select users and groups > Directory roles > the highly privileged roles; Target resources > Include > All resources; Grant > Grant access > Require authentication strength > Phishing-resistant MFA; Enable policy > On (register the key first: the policy locks out an account without one)."
+	remedyPR     = remedyKey + " " + remedyPolicy
 )
 
 // MFA assesses whether MFA will be required when the subject signs in:
@@ -196,9 +198,10 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 		}
 	}
 	a := Assessment{ReportOnly: reportOnly}
-	var missing []string
+	var missing, remedies []string
 	if len(key) == 0 {
 		missing = append(missing, "no phishing-resistant method registered (FIDO2 security key or passkey, Windows Hello for Business, platform credential)")
+		remedies = append(remedies, remedyKey)
 	} else {
 		ev = append(ev, "registered: "+strings.Join(key, ", "))
 	}
@@ -209,6 +212,7 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 		ev = append(ev, "conditional: required only as "+strings.Join(conditional, "; "))
 	default:
 		missing = append(missing, "no enabled Conditional Access policy requires a phishing-resistant authentication strength for the account")
+		remedies = append(remedies, remedyPolicy)
 	}
 	if len(reportOnly) > 0 {
 		ev = append(ev, "report-only, not enforced: "+strings.Join(reportOnly, "; "))
@@ -217,7 +221,7 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 	case len(missing) > 0:
 		a.Verdict = NotEnforced
 		ev = append(ev[:1:1], append(missing, ev[1:]...)...)
-		a.Remediation = remedyPR
+		a.Remediation = strings.Join(remedies, " ")
 	case len(conditional) > 0 && len(enforcing) == 0:
 		a.Verdict = Conditional
 		a.Remediation = "Check that the conditions cannot leave the account without phishing-resistant MFA (" + caPoliciesPath + " > the policy > What If), or " + lowerFirst(remedyPR)

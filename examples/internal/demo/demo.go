@@ -56,8 +56,15 @@ type Tenant struct {
 	Clock *Clock
 }
 
+// PhishingResistantPolicyID is the ID of the demo tenant's Conditional
+// Access policy.
+const PhishingResistantPolicyID = "0c6a3f1e-0000-4000-8000-00000000ca01"
+
 // NewTenant returns an empty demo tenant (contoso.onmicrosoft.com verified,
-// plus an unverified custom domain) with a simulated clock.
+// plus an unverified custom domain) with a simulated clock. Its security
+// defaults are on, and it has the Conditional Access policy CISA SCuBA
+// MS.AAD.3.6v1 asks for: phishing-resistant MFA for the highly privileged
+// roles.
 func NewTenant() *Tenant {
 	c := &Clock{now: Start}
 	f := directorytest.New(&directorytest.Options{
@@ -67,6 +74,9 @@ func NewTenant() *Tenant {
 			{ID: "contoso.com", IsVerified: false},
 		},
 	})
+	if _, err := f.AddConditionalAccessPolicy(directorytest.PhishingResistantAdminsPolicy(PhishingResistantPolicyID)); err != nil {
+		panic("demo: the built-in policy document does not decode: " + err.Error())
+	}
 	return &Tenant{Fake: f, Clock: c}
 }
 
