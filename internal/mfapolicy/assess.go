@@ -66,7 +66,8 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 			Evidence: fmt.Sprintf("Conditional Access policies could not be read: %v", p.ConditionalAccessErr)}
 	}
 	var enforcing, blocking, conditional, reportOnly []string
-	for _, f := range evaluate(s, p) {
+	findings, excluded := evaluate(s, p)
+	for _, f := range findings {
 		if f.policy.State == directory.PolicyReportOnly {
 			if f.mfa || f.block {
 				reportOnly = append(reportOnly, f.describe())
@@ -116,7 +117,13 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 		} else {
 			ev = append(ev, fmt.Sprintf("security defaults are disabled and none of the %d Conditional Access policies requires MFA for the account", len(p.ConditionalAccess)))
 		}
+		if len(excluded) > 0 {
+			ev = append(ev, "the account is excluded from "+strings.Join(excluded, "; "))
+		}
 		a.Remediation = remedyMFA
+		if len(excluded) > 0 {
+			a.Remediation = "Remove the account's exclusion (" + caPoliciesPath + " > the policy > Users > Exclude: the user, its group or its role), or " + lowerFirst(remedyMFA)
+		}
 		if len(reportOnly) > 0 {
 			a.Remediation = "Switch the report-only policy On (" + caPoliciesPath + " > the policy > Enable policy > On), or " + lowerFirst(remedyMFA)
 		}
@@ -184,7 +191,8 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 		return Assessment{Verdict: Unknown, Err: p.ConditionalAccessErr, Evidence: strings.Join(append(ev, fmt.Sprintf("Conditional Access policies could not be read: %v", p.ConditionalAccessErr)), "; ")}
 	}
 	var enforcing, conditional, reportOnly []string
-	for _, f := range evaluate(s, p) {
+	findings, excluded := evaluate(s, p)
+	for _, f := range findings {
 		if f.block || f.strength == nil || !phishingResistant(*f.strength) {
 			continue
 		}
@@ -212,6 +220,9 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 		ev = append(ev, "conditional: required only as "+strings.Join(conditional, "; "))
 	default:
 		missing = append(missing, "no enabled Conditional Access policy requires a phishing-resistant authentication strength for the account")
+		if len(excluded) > 0 {
+			missing = append(missing, "the account is excluded from "+strings.Join(excluded, "; "))
+		}
 		remedies = append(remedies, remedyPolicy)
 	}
 	if len(reportOnly) > 0 {

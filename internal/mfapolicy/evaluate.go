@@ -38,9 +38,8 @@ func (f finding) full() bool { return f.users == yes && len(f.ifs) == 0 && len(f
 // evaluate returns the finding of every policy that could cover the
 // subject (users condition not "no", a grant control to speak of, at least
 // one resource), enabled and report-only alike; disabled policies are left
-// out.
-func evaluate(s Subject, p directory.SignInPolicies) []finding {
-	var out []finding
+// out. excluded describes the enabled policies that exclude the subject.
+func evaluate(s Subject, p directory.SignInPolicies) (out []finding, excluded []string) {
 	for _, pol := range p.ConditionalAccess {
 		if pol.State != directory.PolicyEnabled && pol.State != directory.PolicyReportOnly {
 			continue
@@ -52,6 +51,9 @@ func evaluate(s Subject, p directory.SignInPolicies) []finding {
 		f := finding{policy: pol}
 		f.users, f.why, f.ifs = s.users(pol.Conditions.Users)
 		if f.users == no {
+			if len(f.why) > 0 && pol.State == directory.PolicyEnabled {
+				excluded = append(excluded, f.name()+" ("+strings.Join(f.why, "; ")+")")
+			}
 			continue
 		}
 		apps := pol.Conditions.Applications
@@ -95,7 +97,7 @@ func evaluate(s Subject, p directory.SignInPolicies) []finding {
 		}
 		out = append(out, f)
 	}
-	return out
+	return out, excluded
 }
 
 // alternatives are the grant controls other than MFA and an
