@@ -91,7 +91,7 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 		if len(reportOnly) > 0 {
 			ev = append(ev, "report-only, not enforced: "+strings.Join(reportOnly, "; "))
 		}
-		if s.EligibleErr != nil {
+		if s.EligibleErr != nil && rolesReferenced(p) {
 			ev = append(ev, "PIM eligibilities were not read ("+s.EligibleErr.Error()+"): coverage through eligible roles is not evaluated")
 		}
 	}
@@ -241,4 +241,16 @@ func PhishingResistant(s Subject, p directory.SignInPolicies, methods []director
 	}
 	a.Evidence = strings.Join(ev, "; ")
 	return a
+}
+
+// rolesReferenced reports whether an enabled or report-only policy
+// includes or excludes directory roles.
+func rolesReferenced(p directory.SignInPolicies) bool {
+	for _, pol := range p.ConditionalAccess {
+		u := pol.Conditions.Users
+		if pol.State != directory.PolicyDisabled && len(u.IncludeRoles)+len(u.ExcludeRoles) > 0 {
+			return true
+		}
+	}
+	return false
 }

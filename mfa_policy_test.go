@@ -1,0 +1,298 @@
+package consent_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directory/graphdir"
+	"github.com/cloudhub/consent/directory/graphdir/graphtest"
+	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/roles"
+	"github.com/cloudhub/consent/serviceaccount"
+	"github.com/cloudhub/consent/verify"
+	"github.com/google/go-cmp/cmp"
+)
+
+// policyBackend is a tenant to run an MFA policy case on: the Fake itself,
+// or graphdir over graphtest serving the same Fake.
+type policyBackend struct {
+	name string
+	new  func(t *testing.T, f *directorytest.Fake) (dir directory.Directory, deny func(directorytest.Op, graphtest.Endpoint))
+}
+
+var policyBackends = []policyBackend{
+	{"fake", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
+		return f, func(op directorytest.Op, _ graphtest.Endpoint) {
+			f.SetFault(func(o directorytest.Op, object string) error {
+				if o == op {
+					return directorytest.PermissionDenied(o, object)
+				}
+				return nil
+			})
+		}
+	}},
+	{"graph", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
+		env := newGraphEnv(t, &graphtest.Options{Fake: f}, nil)
+		return env.dir, func(_ directorytest.Op, e graphtest.Endpoint) { env.srv.DenyPermission(e) }
+	}},
+}
+
+// Policy documents of the cases: Graph's conditionalAccessPolicy JSON.
+const (
+	policyIDAllUsers = "0c6a3f1e-0000-4000-8000-0000000000a1"
+	policyIDOther    = "0c6a3f1e-0000-4000-8000-0000000000a2"
+)
+
+// caPolicy returns a policy document: state, the users condition, extra
+// conditions (JSON members, may be empty) and the grant controls.
+func caPolicy(id, name, state, users, extraConditions, grant string) []byte {
+	if extraConditions != "" {
+		extraConditions = "," + extraConditions
+	}
+	return []byte(fmt.Sprintf(`{"id":%q,"displayName":%q,"state":%q,"createdDateTime":"2026-01-05T10:00:00Z","modifiedDateTime":null,"templateId":null,"sessionControls":null,
+"conditions":{"userRiskLevels":[],"signInRiskLevels":[],"clientAppTypes":["all"],"servicePrincipalRiskLevels":[],"platforms":null,"locations":null,"devices":null,"clientApplications":null,
+"applications":{"includeApplications":["All"],"excludeApplications":[],"includeUserActions":[],"includeAuthenticationContextClassReferences":[],"applicationFilter":null},
+"users":%s%s},
+"grantControls":%s}`, id, name, state, users, extraConditions, grant))
+}
+
+const (
+	grantMFA   = `{"operator":"OR","builtInControls":["mfa"],"customAuthenticationFactors":[],"termsOfUse":[],"authenticationStrength":null}`
+	grantBlock = `{"operator":"OR","builtInControls":["block"],"customAuthenticationFactors":[],"termsOfUse":[]}`
+	// grantPhishingResistant gives the strength in full, the way Graph
+	// lists it (the other reading, by id only, is
+	// directorytest.PhishingResistantAdminsPolicy's).
+	grantPhishingResistant = `{"operator":"OR","builtInControls":[],"customAuthenticationFactors":[],"termsOfUse":[],
+"authenticationStrength@odata.context":"https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies('x')/grantControls/authenticationStrength/$entity",
+"authenticationStrength":{"id":"00000000-0000-0000-0000-000000000004","createdDateTime":"2021-12-01T08:00:00Z","modifiedDateTime":"2021-12-01T08:00:00Z","displayName":"Phishing-resistant MFA","description":"Phishing-resistant, Passwordless methods for the strongest authentication, such as a FIDO2 security key","policyType":"builtIn","requirementsSatisfied":"mfa","allowedCombinations":["windowsHelloForBusiness","fido2","x509CertificateMultiFactor"]}}`
+	allUsers = `{"includeUsers":["All"],"excludeUsers":[],"includeGroups":[],"excludeGroups":[],"includeRoles":[],"excludeRoles":[],"includeGuestsOrExternalUsers":null,"excludeGuestsOrExternalUsers":null}`
+)
+
+func usersExcluding(field, id string) string {
+	return fmt.Sprintf(`{"includeUsers":["All"],%q:[%q]}`, field, id)
+}
+
+// mfaCase is one state of the tenant's sign-in policies.
+type mfaCase struct {
+	name string
+	// privileged provisions the account with Exchange Administrator (on
+	// CISA's highly privileged list) instead of Teams Administrator.
+	privileged bool
+	// noKey skips the owner's FIDO2 key.
+	noKey bool
+	// setup changes the tenant after provisioning.
+	setup func(t *testing.T, f *directorytest.Fake, userID string)
+	// deny denies a read.
+	deny   directorytest.Op
+	denyEP graphtest.Endpoint
+
+	enforced, phishing verify.Status
+	// evidence are substrings of mfa.enforced's and mfa.phishing-resistant's
+	// evidence.
+	enforcedEvidence, phishingEvidence []string
+}
+
+func addPolicy(t *testing.T, f *directorytest.Fake, doc []byte) {
+	t.Helper()
+	if _, err := f.AddConditionalAccessPolicy(doc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// withoutDefaults turns security defaults off and adds the policies.
+func withoutDefaults(docs ...func(userID string, f *directorytest.Fake) []byte) func(*testing.T, *directorytest.Fake, string) {
+	return func(t *testing.T, f *directorytest.Fake, userID string) {
+		f.SetSecurityDefaults(false)
+		for _, d := range docs {
+			addPolicy(t, f, d(userID, f))
+		}
+	}
+}
+
+func doc(b []byte) func(string, *directorytest.Fake) []byte {
+	return func(string, *directorytest.Fake) []byte { return b }
+}
+
+var mfaCases = []mfaCase{
+	{name: "security defaults on", enforced: verify.StatusPass, phishing: verify.StatusPass,
+		enforcedEvidence: []string{"security defaults are enabled"}, phishingEvidence: []string{"not applicable"}},
+	{name: "covering policy", setup: withoutDefaults(doc(caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, allUsers, "", grantMFA))),
+		enforced: verify.StatusPass, phishing: verify.StatusPass, enforcedEvidence: []string{`required by "Require MFA for all users"`, "includes all users"}},
+	{name: "excluded by user", setup: withoutDefaults(func(id string, _ *directorytest.Fake) []byte {
+		return caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, usersExcluding("excludeUsers", id), "", grantMFA)
+	}), enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{`excluded from "Require MFA for all users" (excluded by user ID)`}},
+	{name: "excluded by nested group", setup: withoutDefaults(func(id string, f *directorytest.Fake) []byte {
+		outer, inner := f.AddGroup("MFA exclusions"), f.AddGroup("Service accounts")
+		if err := f.AddGroupMember(outer.ID, inner.ID); err != nil {
+			panic(err)
+		}
+		if err := f.AddGroupMember(inner.ID, id); err != nil {
+			panic(err)
+		}
+		return caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, usersExcluding("excludeGroups", outer.ID), "", grantMFA)
+	}), enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{`excluded through group "MFA exclusions"`}},
+	{name: "excluded by role", setup: withoutDefaults(func(string, *directorytest.Fake) []byte {
+		teams, _ := roles.Lookup("Teams Administrator")
+		return caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, usersExcluding("excludeRoles", teams.ID), "", grantMFA)
+	}), enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{"excluded through role Teams Administrator"}},
+	{name: "report-only only", setup: withoutDefaults(doc(caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyReportOnly, allUsers, "", grantMFA))),
+		enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{`report-only, not enforced: "Require MFA for all users"`}},
+	{name: "location condition", setup: withoutDefaults(doc(caPolicy(policyIDAllUsers, "Require MFA outside trusted locations", directory.PolicyEnabled, allUsers,
+		`"locations":{"includeLocations":["All"],"excludeLocations":["AllTrusted"]}`, grantMFA))),
+		enforced: verify.StatusWarn, phishing: verify.StatusPass, enforcedEvidence: []string{"conditional", `condition locations: {"includeLocations":["All"],"excludeLocations":["AllTrusted"]}`}},
+	{name: "block policy", setup: withoutDefaults(
+		doc(caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, allUsers, "", grantMFA)),
+		doc(caPolicy(policyIDOther, "Block everyone", directory.PolicyEnabled, allUsers, "", grantBlock))),
+		enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{`blocked for every resource by "Block everyone"`}},
+	{name: "privileged with key and phishing-resistant policy", privileged: true,
+		setup: withoutDefaults(doc(caPolicy(policyIDAllUsers, "Phishing-resistant MFA for all users", directory.PolicyEnabled, allUsers, "", grantPhishingResistant))),
+		enforced: verify.StatusPass, phishing: verify.StatusPass, phishingEvidence: []string{"highly privileged: Exchange Administrator", "registered: fido2", `authentication strength "Phishing-resistant MFA"`}},
+	{name: "privileged with key and the CISA admin policy (strength by id)", privileged: true,
+		setup:    func(t *testing.T, f *directorytest.Fake, _ string) { addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther)) },
+		enforced: verify.StatusPass, phishing: verify.StatusPass, phishingEvidence: []string{"includes role Exchange Administrator"}},
+	{name: "privileged without key", privileged: true, noKey: true,
+		setup:    func(t *testing.T, f *directorytest.Fake, _ string) { addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther)) },
+		enforced: verify.StatusPass, phishing: verify.StatusFail, phishingEvidence: []string{"no phishing-resistant method registered"}},
+	{name: "privileged without policy", privileged: true,
+		enforced: verify.StatusPass, phishing: verify.StatusFail, phishingEvidence: []string{"no enabled Conditional Access policy requires a phishing-resistant authentication strength"}},
+	{name: "non-privileged", enforced: verify.StatusPass, phishing: verify.StatusPass,
+		phishingEvidence: []string{"not applicable: holds none of the 8 highly privileged roles"}},
+	{name: "policies unreadable", setup: withoutDefaults(), deny: directorytest.OpConditionalAccess, denyEP: graphtest.ListConditionalAccess,
+		enforced: verify.StatusUnknown, phishing: verify.StatusPass, enforcedEvidence: []string{"Conditional Access policies could not be read"}},
+	{name: "policies unreadable, privileged", privileged: true, deny: directorytest.OpConditionalAccess, denyEP: graphtest.ListConditionalAccess,
+		enforced: verify.StatusPass, phishing: verify.StatusUnknown, phishingEvidence: []string{"Conditional Access policies could not be read"}},
+}
+
+// TestMFAPolicyCases runs every case of issue 12 on the Fake and on the
+// Graph backend over graphtest, and checks that Verify by object ID stays
+// one round trip with the policy reads in its $batch.
+func TestMFAPolicyCases(t *testing.T) {
+	for _, be := range policyBackends {
+		for _, tc := range mfaCases {
+			t.Run(be.name+"/"+tc.name, func(t *testing.T) {
+				ctx := context.Background()
+				c := newClock()
+				f := directorytest.New(&directorytest.Options{Now: c.Now})
+				dir, deny := be.new(t, f)
+				spec := serviceaccount.Spec{
+					UserPrincipalName: "svc-mfa@" + directorytest.DefaultDomain, DisplayName: "svc", UsageLocation: "AU",
+					Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
+				}
+				if tc.privileged {
+					spec.Workloads = []roles.Workload{roles.Exchange}
+				}
+				res, err := serviceaccount.New(dir, &serviceaccount.Options{Now: c.Now, Sleep: c.Sleep}).Provision(ctx, spec)
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := res.Account.ID
+				if err := f.SignIn(ctx, id, "Owner-Changed-It-1!"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.RegisterMethod(ctx, id, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
+					t.Fatal(err)
+				}
+				if !tc.noKey {
+					if _, err := f.RegisterMethod(ctx, id, directory.MethodFido2, "key"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if tc.setup != nil {
+					tc.setup(t, f, id)
+				}
+				if tc.deny != "" {
+					deny(tc.deny, tc.denyEP)
+				}
+				rep, err := verify.New(dir, nil).Verify(ctx, res.Account)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, want := range []struct {
+					id       string
+					status   verify.Status
+					evidence []string
+				}{{verify.CheckMFAEnforced, tc.enforced, tc.enforcedEvidence}, {verify.CheckMFAPhishingResistant, tc.phishing, tc.phishingEvidence}} {
+					c, _ := rep.Check(want.id)
+					if c.Status != want.status {
+						t.Errorf("%s = %s, want %s: %s", want.id, c.Status, want.status, c.Evidence)
+					}
+					for _, e := range want.evidence {
+						if !strings.Contains(c.Evidence, e) {
+							t.Errorf("%s evidence %q lacks %q", want.id, c.Evidence, e)
+						}
+					}
+					if c.Status != verify.StatusPass && c.Remediation == "" {
+						t.Errorf("%s is %s without a remediation", want.id, c.Status)
+					}
+					if c.Status == verify.StatusUnknown && !strings.Contains(c.Remediation, "Policy.Read.All") {
+						t.Errorf("%s remediation %q does not name Policy.Read.All", want.id, c.Remediation)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestVerifyRoundTripsWithPolicies: Verify by object ID reads the user, its
+// roles, methods and groups and the tenant's three sign-in policies in one
+// $batch round trip; by a userPrincipalName the Directory has not seen, the
+// role assignments take a second.
+func TestVerifyRoundTripsWithPolicies(t *testing.T) {
+	ctx := context.Background()
+	env := newGraphEnv(t, nil, nil)
+	res, err := serviceaccount.New(env.dir, &serviceaccount.Options{Now: env.clock.Now, Sleep: env.clock.Sleep}).Provision(ctx, chaosSpec(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		acct   serviceaccount.Account
+		trips  int
+		fresh  bool
+		wantEP []graphtest.Endpoint
+	}{
+		{name: "by object ID", acct: res.Account, trips: 1, wantEP: []graphtest.Endpoint{
+			graphtest.GetUser, graphtest.ListTransitiveMemberOf, graphtest.ListRoleAssignments, graphtest.ListAuthenticationMethods,
+			graphtest.GetSecurityDefaults, graphtest.ListConditionalAccess, graphtest.ListAuthenticationStrength}},
+		{name: "by UPN in a new process", acct: serviceaccount.Account{UserPrincipalName: res.Account.UserPrincipalName, Workloads: res.Account.Workloads, Access: res.Account.Access, UsageLocation: "AU"},
+			trips: 2, fresh: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var dir directory.Directory = env.dir
+			if tc.fresh {
+				dir = newGraphDirFor(t, env)
+			}
+			env.srv.Reset()
+			if _, err := verify.New(dir, nil).Verify(ctx, tc.acct); err != nil {
+				t.Fatal(err)
+			}
+			reqs := env.srv.Requests()
+			if len(reqs) != tc.trips {
+				t.Fatalf("%d round trips, want %d: %v", len(reqs), tc.trips, reqs)
+			}
+			if tc.wantEP != nil {
+				var got []graphtest.Endpoint
+				for _, r := range reqs[0].Batch {
+					got = append(got, r.Endpoint)
+				}
+				if diff := cmp.Diff(tc.wantEP, got); diff != "" {
+					t.Errorf("$batch items (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// newGraphDirFor returns a second Directory on env's server, as a new
+// process would have: its UPN cache is empty.
+func newGraphDirFor(t *testing.T, env *graphEnv) directory.Directory {
+	t.Helper()
+	dir, err := graphdir.New(fakeCredential{}, &graphdir.Options{BaseURL: env.srv.URL, HTTPClient: env.srv.Client(), Sleep: env.clock.Sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
