@@ -148,13 +148,17 @@ var mfaCases = []mfaCase{
 		doc(caPolicy(policyIDOther, "Block everyone", directory.PolicyEnabled, allUsers, "", grantBlock))),
 		enforced: verify.StatusFail, phishing: verify.StatusPass, enforcedEvidence: []string{`blocked for every resource by "Block everyone"`}},
 	{name: "privileged with key and phishing-resistant policy", privileged: true,
-		setup: withoutDefaults(doc(caPolicy(policyIDAllUsers, "Phishing-resistant MFA for all users", directory.PolicyEnabled, allUsers, "", grantPhishingResistant))),
+		setup:    withoutDefaults(doc(caPolicy(policyIDAllUsers, "Phishing-resistant MFA for all users", directory.PolicyEnabled, allUsers, "", grantPhishingResistant))),
 		enforced: verify.StatusPass, phishing: verify.StatusPass, phishingEvidence: []string{"highly privileged: Exchange Administrator", "registered: fido2", `authentication strength "Phishing-resistant MFA"`}},
 	{name: "privileged with key and the CISA admin policy (strength by id)", privileged: true,
-		setup:    func(t *testing.T, f *directorytest.Fake, _ string) { addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther)) },
+		setup: func(t *testing.T, f *directorytest.Fake, _ string) {
+			addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther))
+		},
 		enforced: verify.StatusPass, phishing: verify.StatusPass, phishingEvidence: []string{"includes role Exchange Administrator"}},
 	{name: "privileged without key", privileged: true, noKey: true,
-		setup:    func(t *testing.T, f *directorytest.Fake, _ string) { addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther)) },
+		setup: func(t *testing.T, f *directorytest.Fake, _ string) {
+			addPolicy(t, f, directorytest.PhishingResistantAdminsPolicy(policyIDOther))
+		},
 		enforced: verify.StatusPass, phishing: verify.StatusFail, phishingEvidence: []string{"no phishing-resistant method registered"}},
 	{name: "privileged without policy", privileged: true,
 		enforced: verify.StatusPass, phishing: verify.StatusFail, phishingEvidence: []string{"no enabled Conditional Access policy requires a phishing-resistant authentication strength"}},

@@ -82,6 +82,13 @@ type Self struct {
 	Groups                   []Group
 	ScopedRoleMemberships    []RoleMembership
 	ScopedRoleMembershipsErr error
+
+	// SignInPolicies are the tenant's sign-in policies, read in the same
+	// call. A signed-in caller needs Policy.Read.All and a reader role
+	// (Security Reader, Global Reader...), which a service account should
+	// not hold: each part then fails with ErrPermission. A backend that
+	// cannot read them fails them with errors.ErrUnsupported.
+	SignInPolicies SignInPolicies
 }
 
 // SelfReader is implemented by a directory that signs in as a user (a

@@ -384,6 +384,7 @@ func (s *SignedIn) ReadSelf(ctx context.Context) (directory.Self, error) {
 		return directory.Self{}, err
 	}
 	self := directory.Self{TenantID: s.f.tenantID, TenantIDSource: directory.TenantFromToken, User: u}
+	self.SignInPolicies = s.selfSignInPolicies()
 	part := func(op Op, rule func() error) error {
 		if err := s.f.faultFor(op, s.userID); err != nil {
 			return err

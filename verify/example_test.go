@@ -354,13 +354,19 @@ func ExampleVerifier_VerifySelf() {
 		log.Fatal(err)
 	}
 	fmt.Println("mode:", rep.Mode, "ready for the partner:", rep.Passed())
+	for _, c := range rep.Failed() {
+		// The account may not read the tenant's sign-in policies: the
+		// customer's admin-side Verify settles mfa.enforced.
+		fmt.Println(c.ID, c.Status)
+	}
 	c, _ := rep.Check(verify.CheckRolesAssigned)
 	fmt.Println(c.Evidence)
 	for _, n := range rep.NotVisible {
 		fmt.Println("not visible:", n.What)
 	}
 	// Output:
-	// mode: self ready for the partner: true
+	// mode: self ready for the partner: false
+	// mfa.enforced unknown
 	// memberships (the role-assignment list was denied; built-in roles only): assigned at /: Teams Administrator
 	// not visible: custom role assignments
 	// not visible: administrative-unit-scoped role assignments

@@ -109,6 +109,7 @@ func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) 
 	if want.Passwordless {
 		rep.Checks = append(rep.Checks, v.credentialCheck(directory.Snapshot{AuthenticationMethods: self.AuthenticationMethods, AuthenticationMethodsErr: self.AuthenticationMethodsErr}))
 	}
+	rep.Checks = append(rep.Checks, selfMFAPolicyChecks(self)...)
 	roleCs, notVisible := selfRoleChecks(expected, self)
 	rep.Checks = append(rep.Checks, roleCs...)
 	if c, ok := privilegedExpectedCheck(expected); ok {

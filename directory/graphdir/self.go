@@ -215,6 +215,8 @@ func (d *Directory) ReadSelf(ctx context.Context) (directory.Self, error) {
 		orgItem = item(listOrganization())
 		items = append(items, orgItem)
 	}
+	policies := newPolicyItems() // signinpolicy.go
+	items = append(items, policies.items()...)
 	if err := d.batch(ctx, items); err != nil {
 		if ctx.Err() != nil {
 			return directory.Self{}, contextError(opGetMe, meObject, ctx.Err())
@@ -241,6 +243,7 @@ func (d *Directory) ReadSelf(ctx context.Context) (directory.Self, error) {
 	}
 	self.AuthenticationMethods, self.AuthenticationMethodsErr = readList(ctx, d, methodsItem, methods)
 	self.AuthenticationMethodsErr = naming(self.AuthenticationMethodsErr, self.User)
+	self.SignInPolicies = policies.read(ctx, d)
 
 	var ms []membership
 	if ms, self.RoleMembershipsErr = readList(ctx, d, memberItem, memberships); self.RoleMembershipsErr == nil {

@@ -90,6 +90,10 @@ func TestReadSelfRoundTrips(t *testing.T) {
 		memberOf    = "GET /me/transitiveMemberOf"
 		scoped      = "GET /me/scopedRoleMemberOf"
 		org         = "GET /organization"
+		// The sign-in policies join the first $batch (issue 12).
+		defaults  = "GET /policies/identitySecurityDefaultsEnforcementPolicy"
+		ca        = "GET /identity/conditionalAccess/policies"
+		strengths = "GET /policies/authenticationStrengthPolicies"
 	)
 	members := &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}
 	for _, tc := range []struct {
@@ -99,10 +103,10 @@ func TestReadSelfRoundTrips(t *testing.T) {
 		want     [][]string
 		fellBack bool
 	}{
-		{name: "JWT, list denied", want: [][]string{{me, myMethods, memberOf, assignments}, {scoped}}, fellBack: true},
-		{name: "JWT, list allowed", opts: members, want: [][]string{{me, myMethods, memberOf, assignments}}},
-		{name: "opaque, list denied", opaque: true, want: [][]string{{me, myMethods, memberOf, org}, {assignments, scoped}}, fellBack: true},
-		{name: "opaque, list allowed", opaque: true, opts: members, want: [][]string{{me, myMethods, memberOf, org}, {assignments, scoped}}},
+		{name: "JWT, list denied", want: [][]string{{me, myMethods, memberOf, assignments, defaults, ca, strengths}, {scoped}}, fellBack: true},
+		{name: "JWT, list allowed", opts: members, want: [][]string{{me, myMethods, memberOf, assignments, defaults, ca, strengths}}},
+		{name: "opaque, list denied", opaque: true, want: [][]string{{me, myMethods, memberOf, org, defaults, ca, strengths}, {assignments, scoped}}, fellBack: true},
+		{name: "opaque, list allowed", opaque: true, opts: members, want: [][]string{{me, myMethods, memberOf, org, defaults, ca, strengths}, {assignments, scoped}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, &graphtest.Options{OpaqueTokens: tc.opaque}, nil)

@@ -44,7 +44,7 @@ type Assessment struct {
 const (
 	caPoliciesPath = "Microsoft Entra admin center > Protection > Conditional Access > Policies"
 	// RemedyMFA is what makes MFA enforced for the account.
-	remedyMFA = "Require MFA for the account: " + caPoliciesPath + " > New policy: Users > Include > All users (or the account); Target resources > Include > All resources; Grant > Grant access > Require multifactor authentication; Enable policy > On. A tenant without Conditional Access (no Microsoft Entra ID P1) can enable security defaults instead: Identity > Overview > Properties > Manage security defaults > Enabled."
+	remedyMFA    = "Require MFA for the account: " + caPoliciesPath + " > New policy: Users > Include > All users (or the account); Target resources > Include > All resources; Grant > Grant access > Require multifactor authentication; Enable policy > On. A tenant without Conditional Access (no Microsoft Entra ID P1) can enable security defaults instead: Identity > Overview > Properties > Manage security defaults > Enabled."
 	remedyKey    = "Sign in as the account and register a phishing-resistant method: a FIDO2 security key or passkey, or Windows Hello for Business (https://aka.ms/mysecurityinfo)."
 	remedyPolicy = "Require the built-in Phishing-resistant MFA authentication strength for the highly privileged roles (CISA SCuBA MS.AAD.3.6v1): " + caPoliciesPath + " > New policy: Users > Include > Select users and groups > Directory roles > the highly privileged roles; Target resources > Include > All resources; Grant > Grant access > Require authentication strength > Phishing-resistant MFA; Enable policy > On (register the key first: the policy locks out an account without one)."
 	remedyPR     = remedyKey + " " + remedyPolicy

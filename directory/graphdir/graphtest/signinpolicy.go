@@ -3,6 +3,8 @@ package graphtest
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/cloudhub/consent/directory"
 )
 
 // Endpoints of the sign-in policy and group membership reads.
@@ -32,6 +34,9 @@ func policyRoute(method string, segs []string, is func(int, string) bool) (route
 // GET /policies/identitySecurityDefaultsEnforcementPolicy
 // (https://learn.microsoft.com/graph/api/identitysecuritydefaultsenforcementpolicy-get)
 func (c *call) getSecurityDefaults() response {
+	if r, denied := c.policyDenied(); denied {
+		return r
+	}
 	doc, err := c.s.fake.SecurityDefaultsDocument(c.ctx)
 	if err != nil {
 		return c.fakeError(err, "identitySecurityDefaultsEnforcementPolicy")
@@ -43,6 +48,9 @@ func (c *call) getSecurityDefaults() response {
 // (https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies):
 // each policy as the document it was added as.
 func (c *call) listConditionalAccess() response {
+	if r, denied := c.policyDenied(); denied {
+		return r
+	}
 	docs, err := c.s.fake.ConditionalAccessDocuments(c.ctx)
 	if err != nil {
 		return c.fakeError(err, "conditionalAccess/policies")
@@ -53,6 +61,9 @@ func (c *call) listConditionalAccess() response {
 // GET /policies/authenticationStrengthPolicies
 // (https://learn.microsoft.com/graph/api/authenticationstrengthroot-list-policies)
 func (c *call) listAuthenticationStrengths() response {
+	if r, denied := c.policyDenied(); denied {
+		return r
+	}
 	docs, err := c.s.fake.AuthenticationStrengthDocuments(c.ctx)
 	if err != nil {
 		return c.fakeError(err, "authenticationStrengthPolicies")
@@ -64,7 +75,11 @@ func (c *call) listAuthenticationStrengths() response {
 // (https://learn.microsoft.com/graph/api/user-list-transitivememberof): the
 // groups, with @odata.type, id and displayName.
 func (c *call) listUserTransitiveMemberOf(key string) response {
-	gs, err := c.s.fake.TransitiveMemberOf(c.ctx, key)
+	r, ok := c.dir.(directory.MemberOfReader)
+	if !ok {
+		return c.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+	}
+	gs, err := r.TransitiveMemberOf(c.ctx, key)
 	if err != nil {
 		return c.fakeError(err, key)
 	}
@@ -73,6 +88,18 @@ func (c *call) listUserTransitiveMemberOf(key string) response {
 		items[i] = object{{"@odata.type", "#microsoft.graph.group"}, {"id", g.ID}, {"displayName", nullable(g.DisplayName)}}
 	}
 	return c.page("directoryObjects(id,displayName)", items)
+}
+
+// policyDenied answers a user token that may not read the policies
+// (directorytest.SignedIn.PolicyAccess) the way Graph does.
+func (c *call) policyDenied() (response, bool) {
+	if c.who.view == nil {
+		return response{}, false
+	}
+	if err := c.who.view.PolicyAccess(); err != nil {
+		return c.fakeError(err, "policies"), true
+	}
+	return response{}, false
 }
 
 func rawItems(docs []json.RawMessage) []any {
