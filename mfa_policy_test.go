@@ -2,7 +2,9 @@ package consent_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,4 +301,72 @@ func newGraphDirFor(t *testing.T, env *graphEnv) directory.Directory {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// TestProvisionMFAWarning: Plan and Result warn when the tenant would not
+// require MFA for the new account, RequireMFAEnforced refuses before any
+// write, and an existing account excluded through a group is warned about
+// by name; on the Fake and over Graph.
+func TestProvisionMFAWarning(t *testing.T) {
+	const warnPrefix = "the tenant would not require MFA when the account signs in"
+	for _, be := range policyBackends {
+		t.Run(be.name, func(t *testing.T) {
+			ctx := context.Background()
+			c := newClock()
+			f := directorytest.New(&directorytest.Options{Now: c.Now})
+			dir, deny := be.new(t, f)
+			p := serviceaccount.New(dir, &serviceaccount.Options{Now: c.Now, Sleep: c.Sleep})
+			spec := chaosSpec(7)
+			hasWarning := func(ws []string, prefix string) bool {
+				return slices.ContainsFunc(ws, func(w string) bool { return strings.HasPrefix(w, prefix) })
+			}
+
+			// Security defaults on: no warning.
+			plan, err := p.Plan(ctx, spec)
+			if err != nil || hasWarning(plan.Warnings, warnPrefix) {
+				t.Fatalf("Plan with security defaults: %v, warnings %q", err, plan.Warnings)
+			}
+
+			// Off, and no policy: Plan warns, a strict spec is refused.
+			f.SetSecurityDefaults(false)
+			plan, err = p.Plan(ctx, spec)
+			if err != nil || !hasWarning(plan.Warnings, warnPrefix) {
+				t.Fatalf("Plan without MFA: %v, warnings %q", err, plan.Warnings)
+			}
+			strict := spec
+			strict.RequireMFAEnforced = true
+			if _, err := p.Provision(ctx, strict); !errors.Is(err, serviceaccount.ErrMFANotEnforced) || len(f.Users()) != 0 {
+				t.Fatalf("strict Provision: %v, %d users; want ErrMFANotEnforced and nothing written", err, len(f.Users()))
+			}
+
+			// Provision anyway: the Result warns too.
+			res, err := p.Provision(ctx, spec)
+			if err != nil || !hasWarning(res.Warnings, warnPrefix) {
+				t.Fatalf("Provision: %v, warnings %q", err, res.Warnings)
+			}
+
+			// A policy for all users, but the account sits in an excluded
+			// group: the re-run's plan names the group.
+			g := f.AddGroup("No MFA")
+			if err := f.AddGroupMember(g.ID, res.Account.ID); err != nil {
+				t.Fatal(err)
+			}
+			addPolicy(t, f, caPolicy(policyIDAllUsers, "Require MFA for all users", directory.PolicyEnabled, usersExcluding("excludeGroups", g.ID), "", grantMFA))
+			plan, err = p.Plan(ctx, spec)
+			if err != nil || !slices.ContainsFunc(plan.Warnings, func(w string) bool { return strings.Contains(w, `excluded through group "No MFA"`) }) {
+				t.Fatalf("Plan of the excluded account: %v, warnings %q", err, plan.Warnings)
+			}
+
+			// Policies unreadable: a warning naming the permission; the
+			// strict spec is refused.
+			deny(directorytest.OpConditionalAccess, graphtest.ListConditionalAccess)
+			plan, err = p.Plan(ctx, spec)
+			if err != nil || !slices.ContainsFunc(plan.Warnings, func(w string) bool { return strings.Contains(w, "Policy.Read.All") }) {
+				t.Fatalf("Plan with the policies denied: %v, warnings %q", err, plan.Warnings)
+			}
+			if _, err := p.Plan(ctx, strict); !errors.Is(err, serviceaccount.ErrMFANotEnforced) {
+				t.Fatalf("strict Plan with the policies denied: %v", err)
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cloudhub/consent/directory"
@@ -338,4 +339,35 @@ func ExampleErrAccessPassPolicy() {
 	// true true
 	// serviceaccount: provision "svc-cloudhub@contoso.onmicrosoft.com": check Temporary Access Pass policy: the tenant's Temporary Access Pass policy does not allow the pass: the Temporary Access Pass method is disabled (state); enable it in the Microsoft Entra admin center, Protection > Authentication methods > Policies > Temporary Access Pass: directory: invalid request
 	// writes: 0
+// A tenant without security defaults or a Conditional Access policy would
+// not ask the new account for MFA: Plan warns, and with RequireMFAEnforced
+// Provision refuses before writing anything.
+func ExampleSpec_requireMFAEnforced() {
+	ctx := context.Background()
+	dir := demoTenant()
+	dir.SetSecurityDefaults(false)
+	p := serviceaccount.New(dir, nil)
+
+	plan, _ := p.Plan(ctx, demoSpec())
+	for _, w := range plan.Warnings {
+		if strings.HasPrefix(w, "the tenant would not require MFA") {
+			fmt.Println("warning:", w[:len("the tenant would not require MFA when the account signs in")])
+		}
+	}
+
+	spec := demoSpec()
+	spec.RequireMFAEnforced = true
+	_, err := p.Provision(ctx, spec)
+	fmt.Println(errors.Is(err, serviceaccount.ErrMFANotEnforced), len(dir.Users()))
+
+	// A policy requiring MFA for all users settles it.
+	if _, err := dir.AddConditionalAccessPolicy(directorytest.RequireMFAForAllUsersPolicy("0c6a3f1e-0000-4000-8000-0000000000a1")); err != nil {
+		fmt.Println(err)
+	}
+	res, err := p.Provision(ctx, spec)
+	fmt.Println(err, res.Created)
+	// Output:
+	// warning: the tenant would not require MFA when the account signs in
+	// true 0
+	// <nil> true
 }

@@ -39,7 +39,7 @@ func TestConvergedRerunCallsOnlySnapshot(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	dir := mockdir.NewMockDirectory(ctrl)
 	dir.EXPECT().
-		Snapshot(gomock.Any(), directory.SnapshotRequest{User: testUPN, RoleAssignments: true, Domains: true, RolePaths: true}).
+		Snapshot(gomock.Any(), directory.SnapshotRequest{User: testUPN, RoleAssignments: true, Domains: true, RolePaths: true, MemberOf: true, SignInPolicies: true}).
 		Return(convergedSnapshot(), nil).
 		Times(1)
 
@@ -56,7 +56,7 @@ func TestConvergedPlanCallsOnlySnapshot(t *testing.T) {
 	ctrl := gomock.NewController(t)
 	dir := mockdir.NewMockDirectory(ctrl)
 	dir.EXPECT().
-		Snapshot(gomock.Any(), directory.SnapshotRequest{User: testUPN, RoleAssignments: true, Domains: true, RolePaths: true}).
+		Snapshot(gomock.Any(), directory.SnapshotRequest{User: testUPN, RoleAssignments: true, Domains: true, RolePaths: true, MemberOf: true, SignInPolicies: true}).
 		Return(convergedSnapshot(), nil).
 		Times(1)
 	plan, err := serviceaccount.New(dir, nil).Plan(context.Background(), validSpec())

@@ -30,11 +30,21 @@ type state struct {
 func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normalized) (state, error) {
 	upn := n.spec.UserPrincipalName
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
-	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true, AuthenticationMethods: n.passwordless()}, upn)
+	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true, AuthenticationMethods: n.passwordless(), MemberOf: true, SignInPolicies: true}, upn)
 	if err != nil {
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
 	}
 	pl := Plan{UserPrincipalName: upn, Roles: n.roles}
+	if snap.UserErr == nil || errors.Is(snap.UserErr, directory.ErrNotFound) {
+		// mfa.go: the tenant's sign-in policies, evaluated for the account.
+		w, err := mfaCheck(snap, n)
+		if err != nil {
+			return state{}, &Error{Op: op, Account: upn, Step: "check MFA enforcement", Err: err}
+		}
+		if w != "" {
+			pl.Warnings = append(pl.Warnings, w)
+		}
+	}
 	for _, r := range n.roles {
 		if r.Privileged {
 			pl.Warnings = append(pl.Warnings, fmt.Sprintf("privileged role %s granted because AllowPrivileged is set", r.Name))

@@ -55,6 +55,13 @@ type Spec struct {
 	// (Result.TemporaryAccessPass) instead of returning a temporary
 	// password (Result.Password stays empty). See [TemporaryAccessPass].
 	TemporaryAccessPass *TemporaryAccessPass
+	// RequireMFAEnforced refuses to provision, before any write, unless
+	// the tenant's sign-in policies will certainly require MFA when the
+	// account signs in (security defaults, or an enabled Conditional
+	// Access policy covering it for every resource; see package verify's
+	// mfa.enforced): the error satisfies errors.Is(err,
+	// [ErrMFANotEnforced]). Without it, Plan and Result only warn.
+	RequireMFAEnforced bool
 }
 
 // normalized is a validated Spec with its derived values.
