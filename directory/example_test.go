@@ -145,4 +145,73 @@ func ExampleRoleSchedule_Expired() {
 	// Output:
 	// false true
 	// false
+
+func ExampleReadSignInPolicies() {
+	ctx := context.Background()
+	dir := directorytest.New(nil)
+	if _, err := dir.AddConditionalAccessPolicy(directorytest.RequireMFAForAllUsersPolicy("0c6a3f1e-0000-4000-8000-0000000000a1")); err != nil {
+		fmt.Println(err)
+	}
+	p, err := directory.ReadSignInPolicies(ctx, dir)
+	fmt.Println(err, p.SecurityDefaults.IsEnabled, len(p.ConditionalAccess), p.ConditionalAccess[0].Conditions.Users.IncludeUsers)
+	for _, s := range p.AuthenticationStrengths {
+		fmt.Println(s.ID, s.DisplayName)
+	}
+
+	// A backend that cannot read them says so, part by part.
+	p, _ = directory.ReadSignInPolicies(ctx, struct{ directory.Directory }{dir})
+	fmt.Println(errors.Is(p.ConditionalAccessErr, errors.ErrUnsupported))
+	// Output:
+	// <nil> true 1 [All]
+	// 00000000-0000-0000-0000-000000000002 Multifactor authentication
+	// 00000000-0000-0000-0000-000000000003 Passwordless MFA
+	// 00000000-0000-0000-0000-000000000004 Phishing-resistant MFA
+	// true
+}
+
+func ExampleReadTransitiveMemberOf() {
+	ctx := context.Background()
+	dir := directorytest.New(nil)
+	u, _ := dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	outer, inner := dir.AddGroup("MFA exclusions"), dir.AddGroup("Service accounts")
+	_ = dir.AddGroupMember(outer.ID, inner.ID)
+	_ = dir.AddGroupMember(inner.ID, u.ID)
+	gs, err := directory.ReadTransitiveMemberOf(ctx, dir, u.ID)
+	for _, g := range gs {
+		fmt.Println(g.DisplayName)
+	}
+	fmt.Println(err)
+	// Output:
+	// MFA exclusions
+	// Service accounts
+	// <nil>
+}
+
+func ExampleConditionalAccessConditions_UnmarshalJSON() {
+	var c directory.ConditionalAccessConditions
+	err := json.Unmarshal([]byte(`{
+		"users": {"includeUsers": ["All"], "excludeGroups": ["5f0c9e2a-0000-4000-8000-0000000000e1"]},
+		"applications": {"includeApplications": ["All"]},
+		"clientAppTypes": ["all"],
+		"locations": {"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]},
+		"platforms": null,
+		"signInRiskLevels": [],
+		"devices": {"deviceFilter": null}
+	}`), &c)
+	fmt.Println(err, c.Users.ExcludeGroups)
+	// Conditions this type does not model are kept, and only when set.
+	fmt.Println(c.Other)
+	// Output:
+	// <nil> [5f0c9e2a-0000-4000-8000-0000000000e1]
+	// [locations: {"includeLocations":["All"],"excludeLocations":["AllTrusted"]}]
+}
+
+func ExampleFailSignInPolicies() {
+	p := directory.FailSignInPolicies(directory.ErrPermission)
+	fmt.Println(errors.Is(p.SecurityDefaultsErr, directory.ErrPermission), errors.Is(p.ConditionalAccessErr, directory.ErrPermission), errors.Is(p.AuthenticationStrengthsErr, directory.ErrPermission))
+	// Output:
+	// true true true
 }

@@ -208,3 +208,89 @@ func ExampleFake_SetAccessPassPolicy() {
 	// directorytest: create Temporary Access Pass for user "11111111-0000-4000-8000-000000000001": the policy allows one-time passes only: directory: invalid request
 	// directorytest: set Temporary Access Pass policy: maximumLifetime 744h0m0s is not a whole number of minutes between 10 and 43200: directory: invalid request
 }
+
+// A tenant's sign-in policies are data: Conditional Access policies and
+// custom authentication strengths are added as Graph's JSON, kept
+// verbatim (graphtest serves them as they are), and read back decoded.
+func ExampleFake_AddConditionalAccessPolicy() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	f.SetSecurityDefaults(false)
+	p, err := f.AddConditionalAccessPolicy([]byte(`{"id":"0c6a3f1e-0000-4000-8000-0000000000a1","displayName":"Require MFA outside trusted locations","state":"enabledForReportingButNotEnforced",
+		"conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"],
+		"locations":{"includeLocations":["All"],"excludeLocations":["AllTrusted"]}},
+		"grantControls":{"operator":"OR","builtInControls":["mfa"]}}`))
+	fmt.Println(err, p.State, p.Conditions.Other)
+	_, err = f.AddConditionalAccessPolicy([]byte(`{"displayName":"no id"}`))
+	fmt.Println(errors.Is(err, directory.ErrInvalid))
+
+	if _, err := f.AddAuthenticationStrength([]byte(`{"id":"5a1c3e2f-0000-4000-8000-00000000a5a5","displayName":"Keys only","policyType":"custom","requirementsSatisfied":"mfa","allowedCombinations":["fido2"]}`)); err != nil {
+		fmt.Println(err)
+	}
+	got, _ := f.SignInPolicies(ctx)
+	fmt.Println(got.SecurityDefaults.IsEnabled, len(got.ConditionalAccess), len(got.AuthenticationStrengths))
+	// Output:
+	// <nil> enabledForReportingButNotEnforced [locations: {"includeLocations":["All"],"excludeLocations":["AllTrusted"]}]
+	// true
+	// false 1 4
+}
+
+func ExampleFake_AddGroup() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	u, _ := f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	g := f.AddGroup("Break glass exclusions")
+	fmt.Println(f.AddGroupMember(g.ID, u.ID), f.AddGroupMember("00000000-0000-4000-8000-00000000dead", u.ID) != nil)
+	gs, _ := f.TransitiveMemberOf(ctx, u.ID)
+	fmt.Println(gs[0].DisplayName)
+	// Output:
+	// <nil> true
+	// Break glass exclusions
+}
+
+func ExamplePhishingResistantAdminsPolicy() {
+	f := directorytest.New(nil)
+	p, err := f.AddConditionalAccessPolicy(directorytest.PhishingResistantAdminsPolicy("0c6a3f1e-0000-4000-8000-00000000ca01"))
+	fmt.Println(err, p.DisplayName, len(p.Conditions.Users.IncludeRoles), p.GrantControls.AuthenticationStrength.ID)
+	p, _ = f.AddConditionalAccessPolicy(directorytest.RequireMFAForAllUsersPolicy("0c6a3f1e-0000-4000-8000-00000000ca02"))
+	fmt.Println(p.DisplayName, p.GrantControls.BuiltInControls)
+	// Output:
+	// <nil> Require phishing-resistant MFA for highly privileged roles 8 00000000-0000-0000-0000-000000000004
+	// Require MFA for all users [mfa]
+}
+
+func ExampleSignedIn_PolicyAccess() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	_, _ = f.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
+	})
+	view, _ := f.SignedInAs("svc@contoso.onmicrosoft.com", nil)
+	err := view.PolicyAccess()
+	req, _ := directory.RequirementOf(err)
+	fmt.Println(errors.Is(err, directory.ErrPermission), req.Permissions)
+	// Output:
+	// true [Policy.Read.All]
+}
+
+// The documents graphtest serves are the ones added, byte for byte.
+func ExampleFake_ConditionalAccessDocuments() {
+	ctx := context.Background()
+	f := directorytest.New(nil)
+	doc := directorytest.RequireMFAForAllUsersPolicy("0c6a3f1e-0000-4000-8000-0000000000a1")
+	if _, err := f.AddConditionalAccessPolicy(doc); err != nil {
+		fmt.Println(err)
+	}
+	docs, err := f.ConditionalAccessDocuments(ctx)
+	fmt.Println(err, len(docs), string(docs[0]) == string(doc))
+	sd, _ := f.SecurityDefaultsDocument(ctx)
+	strengths, _ := f.AuthenticationStrengthDocuments(ctx)
+	fmt.Println(len(sd) > 0, len(strengths))
+	// Output:
+	// <nil> 1 true
+	// true 3
+}

@@ -96,3 +96,22 @@ func ExampleParseAccess() {
 	// Output:
 	// read-only true <nil>
 }
+
+func ExampleHighlyPrivileged() {
+	for _, r := range roles.HighlyPrivileged() {
+		fmt.Println(r.Name, r.Privileged)
+	}
+	fmt.Println(roles.IsHighlyPrivileged("Exchange Administrator"), roles.IsHighlyPrivileged("29232cdf-9323-42fd-ade2-1d097af3e4de"), roles.IsHighlyPrivileged("Teams Administrator"))
+	fmt.Println(roles.HighlyPrivilegedAsOf)
+	// Output:
+	// Global Administrator true
+	// Privileged Role Administrator true
+	// User Administrator true
+	// SharePoint Administrator false
+	// Exchange Administrator false
+	// Hybrid Identity Administrator true
+	// Application Administrator true
+	// Cloud Application Administrator true
+	// true true false
+	// 2026-11-30
+}

@@ -231,3 +231,50 @@ func ExampleDirectory_CreateAccessPass() {
 	// created: [REDACTED] true 1h0m0s true
 	// listed: 1 true passcode: false
 }
+
+// The tenant's sign-in policies: one $batch of the three reads. A
+// credential without Policy.Read.All is told what it lacks.
+func ExampleDirectory_SignInPolicies() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	dir, err := graphdir.New(exampleCredential{}, &graphdir.Options{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	p, err := dir.SignInPolicies(ctx)
+	fmt.Println(err, p.SecurityDefaults.IsEnabled, len(p.ConditionalAccess), len(p.AuthenticationStrengths), len(srv.Requests()))
+
+	srv.DenyPermission(graphtest.ListConditionalAccess)
+	p, _ = dir.SignInPolicies(ctx)
+	req, _ := directory.RequirementOf(p.ConditionalAccessErr)
+	fmt.Println(errors.Is(p.ConditionalAccessErr, directory.ErrPermission), req.Permissions, req.Roles[0])
+	// Output:
+	// <nil> true 0 3 1
+	// true [Policy.Read.All] Security Reader
+}
+
+func ExampleDirectory_TransitiveMemberOf() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	dir, err := graphdir.New(exampleCredential{}, &graphdir.Options{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	u, err := dir.CreateUser(ctx, directory.NewUser{
+		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
+		AccountEnabled: true, Password: directory.NewPassword("Temp0rary-Passw0rd!"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	g := srv.Directory().AddGroup("MFA exclusions")
+	if err := srv.Directory().AddGroupMember(g.ID, u.ID); err != nil {
+		log.Fatal(err)
+	}
+	gs, err := dir.TransitiveMemberOf(ctx, u.ID)
+	fmt.Println(gs[0].DisplayName, err)
+	// Output:
+	// MFA exclusions <nil>
+}
