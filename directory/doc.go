@@ -58,6 +58,18 @@
 // backend that reports a pass among a user's authentication methods fills
 // [AuthenticationMethod].AccessPass with its validity, never its passcode.
 //
+// # Sign-in policies and groups
+//
+// [SignInPolicyReader] reads the tenant's security defaults, Conditional
+// Access policies and authentication strengths ([SignInPolicies]) and
+// [MemberOfReader] a user's groups, transitively; [ReadSignInPolicies] and
+// [ReadTransitiveMemberOf] report a backend without them with
+// [errors.ErrUnsupported]. A [Snapshot] reads them in the same call when
+// [SnapshotRequest] asks (SignInPolicies, MemberOf). The policy types carry
+// Graph's JSON names: a policy read from Graph decodes into them with
+// encoding/json, and a condition they do not model is kept as text
+// ([ConditionalAccessConditions].Other).
+//
 // # Concurrency
 //
 // Implementations must be safe for concurrent use by multiple goroutines.

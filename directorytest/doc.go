@@ -33,6 +33,19 @@
 // DisabledByPolicy); the pass listed among the user's authentication
 // methods; and the owner's sign-in with it ([Fake.SignInWithAccessPass]).
 // It has no groups, so a policy that targets groups targets nobody.
+// It models the tenant's sign-in policies as data: security defaults (on,
+// as in a tenant created since October 2019; [Fake.SetSecurityDefaults]),
+// Conditional Access policies and custom authentication strengths added as
+// Graph's JSON and kept verbatim ([Fake.AddConditionalAccessPolicy],
+// [Fake.AddAuthenticationStrength]; graphtest serves the documents as they
+// are), the three built-in authentication strengths with their documented
+// IDs and combinations, and security groups with nested members
+// ([Fake.AddGroup], [Fake.AddGroupMember]) for the users condition of a
+// policy. [RequireMFAForAllUsersPolicy] and [PhishingResistantAdminsPolicy]
+// are the policies CISA's baseline prescribes, as documents. It does not
+// evaluate policies at sign-in: no sign-in is refused for want of MFA.
+// A [SignedIn] view reads the policies only with Policy.Read.All and a
+// reader role ([SignedIn.PolicyAccess]), as Graph does.
 //
 // # Signed in as a user
 //

@@ -36,6 +36,16 @@
 // be a verified domain of the tenant; that check needs the directory and is
 // made in the same read as the rest.
 //
+// The same read evaluates the tenant's sign-in policies for the account, as
+// package verify's mfa.enforced does: when security defaults are off and no
+// enabled Conditional Access policy would certainly require MFA for the
+// account (a new one: all users, or its roles), the Plan and the Result
+// warn, with what would fix it, so the customer can fix it before handing
+// the account over; [Spec.RequireMFAEnforced] makes that a refusal before
+// any write ([ErrMFANotEnforced]). Policies the credential may not read
+// (Policy.Read.All) give a warning naming the permission, and a refusal
+// with RequireMFAEnforced.
+//
 // Failures of a step are returned as an [*Error] that names the step and the
 // account and unwraps to the cause, so errors.Is classifies it with the
 // directory sentinels ([directory.ErrNotFound], [directory.ErrPermission],

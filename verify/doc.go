@@ -15,10 +15,60 @@
 //   - password.changed: lastPasswordChangeDateTime is later than createdDateTime. Microsoft documents it as the last time the user changed the password or a password was created, so an administrator's reset moves it too: the evidence says "by a sign-in or an administrator's reset", and adds the last successful sign-in (signInActivity) where the credential may read it (AuditLog.Read.All, Microsoft Entra ID P1). Sign-in activity never changes the status. Not checked for a passwordless account ([serviceaccount.Account].Passwordless), whose password nobody knows.
 //   - mfa.registered: a second factor is registered (Microsoft Authenticator, phone, FIDO2, software or hardware OATH, Windows Hello for Business, platform credential, external method); password, temporary access pass, email (self-service password reset only) and QR code + PIN (documented as single-factor) are not; a method type this package does not know makes the check unknown unless a known second factor is also registered. The classification follows the derived types of authenticationMethod in Microsoft Graph v1.0; hardware OATH (hardwareOathAuthenticationMethod) is listed only in beta and stays recognised.
 //   - credential.registered (passwordless accounts only, onboarded with a Temporary Access Pass): a strong method (a second factor, as for mfa.registered) is registered and no usable Temporary Access Pass remains; a warning while a pass is still usable after the registration, a failure while none is registered (with the pass's validity, or saying that no usable pass is left: re-run Provision with TemporaryAccessPass.Renew). A pass whose usability the backend does not report counts as usable.
+//   - mfa.enforced: MFA will be required when the account signs in: security defaults are enabled, or an enabled Conditional Access policy covers the account for every resource and requires MFA or an authentication strength (see "Sign-in policies" below).
+//   - mfa.phishing-resistant: an account holding a role on CISA's highly privileged list (roles.HighlyPrivileged), actively or eligibly, has a phishing-resistant method registered (FIDO2 security key or passkey, Windows Hello for Business, platform credential) and is covered by an enabled policy requiring an authentication strength whose every combination is phishing-resistant (CISA SCuBA MS.AAD.3.6v1); not applicable (pass, saying why) for other accounts.
 //   - roles.assigned: every expected role is active at tenant scope "/", assigned to the account or to a role-assignable group it is a member of. A role that is only eligible (PIM) does not count: the partner needs it active.
 //   - roles.least-privilege: no role beyond the expected ones, by any path (see Paths to a role), at any scope; an eligible role counts as held.
 //   - roles.no-unexpected-privileged: no unexpected role that Microsoft marks privileged, or a custom role (which cannot be judged), by any path; eligible counts as held (a louder, critical finding).
 //   - roles.privileged-expected: a warning when the expected roles include privileged ones.
+//
+// # Sign-in policies
+//
+// mfa.enforced and mfa.phishing-resistant evaluate, offline, the tenant's
+// security defaults, Conditional Access policies and authentication
+// strengths, read in Verify's one $batch. A policy covers the account when
+// its users condition includes all users, the account's object ID, one of
+// its groups (transitively) or one of its directory roles, and excludes
+// none of them; when it includes all resources ("All", without excluded
+// resources: the SDK cannot know which applications a partner's tools sign
+// in to, and Microsoft's and CISA's templates target all resources); and
+// when its client app types include browser and mobile and desktop clients
+// (or all). Policies for user actions or authentication contexts only are
+// not sign-ins to resources and do not count. Then:
+//
+//   - Report-only policies never enforce: they are named in the evidence (a
+//     warning when another policy enforces, a failure otherwise).
+//   - Conditions that depend on the sign-in (named locations, device
+//     platforms, device filters, sign-in, user, service principal and insider
+//     risk, authentication flows, application filters) cannot be evaluated
+//     offline: a policy that sets any of them covers the account only
+//     conditionally; the check warns and its evidence names each condition.
+//     So does a policy covering some resources or client apps only, one whose
+//     grant accepts another control instead of MFA (operator OR), one that
+//     includes (or excludes) the account only through an eligible (PIM) role,
+//     a role scoped to an administrative unit or a group's role, and one whose
+//     group or role condition could not be matched because the memberships
+//     could not be read. Never a silent pass.
+//   - A policy that certainly blocks every sign-in of the account fails
+//     mfa.enforced on its own: the partner could not sign in.
+//   - Policies the credential may not read (Policy.Read.All; for a signed-in
+//     caller also Security Reader, Global Reader, Conditional Access
+//     Administrator or Security Administrator) make the checks unknown,
+//     naming what would make them readable.
+//
+// What they cannot see: the sign-in itself (where from, which device, which
+// risk), per-user MFA (the legacy per-user setting), policies of the
+// partner's own tenant (cross-tenant access settings), and PIM eligibilities
+// (this version reads active role assignments only; the evaluation takes
+// eligible roles when a backend supplies them). Sources: Microsoft's
+// Conditional Access policy resource
+// (https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy),
+// security defaults
+// (https://learn.microsoft.com/entra/fundamentals/security-defaults),
+// authentication strengths
+// (https://learn.microsoft.com/entra/identity/authentication/concept-authentication-strengths),
+// and CISA's SCuBA baseline for Microsoft Entra ID (MS.AAD.3.2v1, MS.AAD.3.6v1,
+// https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md).
 //
 // # Verify as the account
 //
@@ -49,7 +99,12 @@
 // ("— through group 'Tier0 admins' (id)"), else all of them named. Without
 // the list, a failing role check names the account's role-assignable
 // groups and says that memberships cannot tell which holds the role. Those do not count against Passed; a read that failed
-// (an unknown check) does. Remediations say what the partner can do from
+// (an unknown check) does. The tenant's sign-in policies take Policy.Read.All
+// and a reader role, which a service account should not hold: in a self
+// report mfa.enforced (and mfa.phishing-resistant when the account holds a
+// highly privileged role) is unknown, naming the credential that can read
+// them (the customer's admin-side Verify), so a self report passes only for
+// an account that may read them. Remediations say what the partner can do from
 // its side. See VerifySelf for the exact rule of Passed.
 //
 // # Paths to a role

@@ -75,7 +75,11 @@ const adminVerify = "the customer running Verify (admin side) with Global Reader
 // the built-in roles held through role-assignable groups, which the list
 // filtered by the account's ID does not (see the package documentation
 // for how the evidence names the group). A read that should have worked and
-// failed makes its checks unknown, which never passes.
+// failed makes its checks unknown, which never passes. So does the read of
+// the tenant's sign-in policies (mfa.enforced, and mfa.phishing-resistant
+// for a highly privileged account), which needs Policy.Read.All and a
+// reader role the service account should not hold: its remediation names
+// the credential that can read them.
 func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) (Report, error) {
 	check := want
 	if check.ID == "" && check.UserPrincipalName == "" {

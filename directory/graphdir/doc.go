@@ -62,9 +62,23 @@
 // passes (Authentication Administrator, for users without admin roles,
 // which is why package serviceaccount issues the pass before the roles; or
 // Privileged Authentication Administrator). Verifying (package verify) needs only User.Read.All,
-// RoleManagement.Read.Directory and UserAuthenticationMethod.Read.All; a
-// Plan needs User.Read.All, RoleManagement.Read.Directory and
-// Domain.Read.All.
+// RoleManagement.Read.Directory, UserAuthenticationMethod.Read.All and
+// Policy.Read.All (security defaults, Conditional Access policies and
+// authentication strengths; delegated, with Security Reader or Global
+// Reader); a Plan needs User.Read.All, RoleManagement.Read.Directory and
+// Domain.Read.All, and Policy.Read.All to evaluate the MFA warning. A
+// user's groups (GET /users/{id}/transitiveMemberOf) need no more than
+// User.Read.All: without a permission to read groups, Graph returns them
+// with their id only, which is all the evaluation needs.
+//
+// The sign-in policies are decoded with encoding/json into the directory
+// types (which carry Graph's JSON names), not with the SDK's models: the
+// SDK's enum parsers drop values they do not know, and a dropped
+// authentication method mode could make a strength look phishing-resistant
+// when it is not, a dropped condition a conditional policy look
+// unconditional. Graph may give a policy's authenticationStrength in full
+// or by id only; both are accepted, and the strength is completed from the
+// tenant's list.
 //
 // User.ReadWrite.All is not always enough to delete a user: Microsoft's
 // "Delete a user" says that in app-only scenarios the User.ReadWrite.All
@@ -85,14 +99,15 @@
 //
 // Single operations are single requests. The optional interfaces use JSON batching (POST /$batch, up to
 // 20 requests each): [Directory.Snapshot] reads a user, its role
-// assignments, its authentication methods and the domains in one round trip
+// assignments, its authentication methods, its groups, the domains and the
+// tenant's sign-in policies in one round trip
 // (given an object ID, or a userPrincipalName whose ID the Directory has
 // seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
 // round trip, and [Directory.DeleteUserAndRoleAssignments] deletes the
 // assignments first and then the user in one, chained with dependsOn.
 // [Directory.ReadSelf] (a delegated credential: the signed-in account reads
-// itself) takes at most two: /me, its methods and its role assignments in
-// one, its memberships in a second only when the role-assignment list is
+// itself) takes at most two: /me, its methods, its role assignments and
+// the sign-in policies in one, its memberships in a second only when the role-assignment list is
 // denied (or, when the token's claims cannot be read, the assignments and
 // memberships together in the second).
 //
