@@ -61,7 +61,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, trips: 1, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
-			evidence: "custom role 'Helpdesk Tier 2' (66666666-0000-4000-8000-000000000007) at /administrativeUnits/55555555-0000-4000-8000-000000000006 — scoped to administrative unit 'Sydney' (55555555-0000-4000-8000-000000000006)"},
+			evidence: "custom role 'Helpdesk Tier 2' (66666666-0000-4000-8000-000000000008) at /administrativeUnits/55555555-0000-4000-8000-000000000007 — scoped to administrative unit 'Sydney' (55555555-0000-4000-8000-000000000007)"},
 		{name: "tenant without P2", setup: func(t *testing.T, env *graphEnv, id string) {
 			env.fake.SetPremiumP2(false)
 		}, trips: 1, evidence: "PIM is not available in this tenant: no eligible assignments possible"},

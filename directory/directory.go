@@ -110,7 +110,7 @@ type Snapshot struct {
 	SignInActivity    SignInActivity
 	SignInActivityErr error
 
-	MemberOf    []GroupRef
+	MemberOf    []Group
 	MemberOfErr error
 
 	// SignInPolicies carries its own errors, one per part.

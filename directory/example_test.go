@@ -145,6 +145,7 @@ func ExampleRoleSchedule_Expired() {
 	// Output:
 	// false true
 	// false
+}
 
 func ExampleReadSignInPolicies() {
 	ctx := context.Background()
@@ -176,9 +177,10 @@ func ExampleReadTransitiveMemberOf() {
 		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
 		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
 	})
-	outer, inner := dir.AddGroup("MFA exclusions"), dir.AddGroup("Service accounts")
-	_ = dir.AddGroupMember(outer.ID, inner.ID)
-	_ = dir.AddGroupMember(inner.ID, u.ID)
+	outer, _ := dir.CreateGroup(ctx, "MFA exclusions", false)
+	inner, _ := dir.CreateGroup(ctx, "Service accounts", false)
+	_ = dir.AddGroupMember(ctx, outer.ID, inner.ID)
+	_ = dir.AddGroupMember(ctx, inner.ID, u.ID)
 	gs, err := directory.ReadTransitiveMemberOf(ctx, dir, u.ID)
 	for _, g := range gs {
 		fmt.Println(g.DisplayName)

@@ -282,26 +282,18 @@ func ReadSignInPolicies(ctx context.Context, d Directory) (SignInPolicies, error
 	return FailSignInPolicies(fmt.Errorf("directory: read sign-in policies: %T does not implement SignInPolicyReader: %w", d, errors.ErrUnsupported)), nil
 }
 
-// GroupRef names a group a user is a member of.
-type GroupRef struct {
-	ID string `json:"id"`
-	// DisplayName may be empty: a credential without a permission to read
-	// groups sees only their IDs.
-	DisplayName string `json:"displayName,omitempty"`
-}
-
 // MemberOfReader is implemented by a directory that can list the groups a
 // user is a member of, directly or through nested groups. An unknown user
 // gives ErrNotFound.
 type MemberOfReader interface {
-	TransitiveMemberOf(ctx context.Context, userID string) ([]GroupRef, error)
+	TransitiveMemberOf(ctx context.Context, userID string) ([]Group, error)
 }
 
 // ReadTransitiveMemberOf lists the groups of the user with object ID
 // userID with d's TransitiveMemberOf method. A directory that does not
 // implement [MemberOfReader] gives an error satisfying
 // errors.Is(err, errors.ErrUnsupported).
-func ReadTransitiveMemberOf(ctx context.Context, d Directory, userID string) ([]GroupRef, error) {
+func ReadTransitiveMemberOf(ctx context.Context, d Directory, userID string) ([]Group, error) {
 	if r, ok := d.(MemberOfReader); ok {
 		return r.TransitiveMemberOf(ctx, userID)
 	}

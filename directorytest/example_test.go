@@ -235,20 +235,26 @@ func ExampleFake_AddConditionalAccessPolicy() {
 	// false 1 4
 }
 
-func ExampleFake_AddGroup() {
+func ExampleFake_TransitiveMemberOf() {
 	ctx := context.Background()
 	f := directorytest.New(nil)
 	u, _ := f.CreateUser(ctx, directory.NewUser{
 		UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", MailNickname: "svc",
 		AccountEnabled: true, Password: directory.NewPassword("Temp-Passw0rd-123!"),
 	})
-	g := f.AddGroup("Break glass exclusions")
-	fmt.Println(f.AddGroupMember(g.ID, u.ID), f.AddGroupMember("00000000-0000-4000-8000-00000000dead", u.ID) != nil)
-	gs, _ := f.TransitiveMemberOf(ctx, u.ID)
-	fmt.Println(gs[0].DisplayName)
+	outer, _ := f.CreateGroup(ctx, "Break glass exclusions", false)
+	inner, _ := f.CreateGroup(ctx, "Service accounts", false)
+	fmt.Println(f.AddGroupMember(ctx, outer.ID, inner.ID), f.AddGroupMember(ctx, inner.ID, u.ID))
+	gs, err := f.TransitiveMemberOf(ctx, u.ID)
+	for _, g := range gs {
+		fmt.Println(g.DisplayName)
+	}
+	fmt.Println(err)
 	// Output:
-	// <nil> true
+	// <nil> <nil>
 	// Break glass exclusions
+	// Service accounts
+	// <nil>
 }
 
 func ExamplePhishingResistantAdminsPolicy() {

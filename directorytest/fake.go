@@ -236,7 +236,6 @@ const (
 	kindUser       = 0x11111111
 	kindAssignment = 0x22222222
 	kindMethod     = 0x33333333
-	kindGroup      = 0x44444444
 )
 
 func (f *Fake) timestamp() time.Time { return f.now().UTC().Truncate(time.Second) }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cloudhub/consent/directory"
 )
@@ -25,12 +24,6 @@ type policyState struct {
 	securityDefaults bool
 	caDocs           []json.RawMessage
 	strengthDocs     []json.RawMessage
-	groups           map[string]*fakeGroup // by lower-case ID
-}
-
-type fakeGroup struct {
-	ref     directory.GroupRef
-	members map[string]bool // lower-case object IDs of users and groups
 }
 
 var (
@@ -51,7 +44,7 @@ var builtInStrengths = []string{
 
 func (f *Fake) policyState() *policyState {
 	if f.policies == nil {
-		f.policies = &policyState{securityDefaults: true, groups: map[string]*fakeGroup{}}
+		f.policies = &policyState{securityDefaults: true}
 		for _, d := range builtInStrengths {
 			f.policies.strengthDocs = append(f.policies.strengthDocs, json.RawMessage(d))
 		}
@@ -104,28 +97,6 @@ func (f *Fake) AddAuthenticationStrength(doc []byte) (directory.AuthenticationSt
 	defer f.mu.Unlock()
 	f.policyState().strengthDocs = append(f.policyState().strengthDocs, slices.Clone(json.RawMessage(doc)))
 	return s, nil
-}
-
-// AddGroup acts out an admin creating a security group and returns it.
-func (f *Fake) AddGroup(displayName string) directory.GroupRef {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	g := &fakeGroup{ref: directory.GroupRef{ID: f.newID(kindGroup), DisplayName: displayName}, members: map[string]bool{}}
-	f.policyState().groups[g.ref.ID] = g
-	return g.ref
-}
-
-// AddGroupMember acts out an admin adding a user or a group (nesting) to
-// the group with ID groupID. An unknown group gives ErrNotFound.
-func (f *Fake) AddGroupMember(groupID, memberID string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	g, ok := f.policyState().groups[strings.ToLower(groupID)]
-	if !ok {
-		return notFound("group", groupID)
-	}
-	g.members[strings.ToLower(memberID)] = true
-	return nil
 }
 
 // SecurityDefaultsDocument is GET
@@ -221,8 +192,9 @@ func decodeDocs[T any](docs []json.RawMessage) ([]T, error) {
 }
 
 // TransitiveMemberOf implements [directory.MemberOfReader]: the groups the
-// user is a member of, directly or through nested groups, sorted by ID.
-func (f *Fake) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.GroupRef, error) {
+// user is a member of, directly or through nested groups (groups made with
+// [Fake.CreateGroup] and [Fake.AddGroupMember]), in creation order.
+func (f *Fake) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.Group, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.begin(ctx, OpTransitiveMemberOf, userID); err != nil {
@@ -231,28 +203,14 @@ func (f *Fake) TransitiveMemberOf(ctx context.Context, userID string) ([]directo
 	return f.transitiveMemberOf(userID)
 }
 
-func (f *Fake) transitiveMemberOf(userID string) ([]directory.GroupRef, error) {
+func (f *Fake) transitiveMemberOf(userID string) ([]directory.Group, error) {
 	u, ok := f.visible(userID)
 	if !ok {
 		return nil, notFound("user", userID)
 	}
-	groups := f.policyState().groups
-	in := map[string]bool{}
-	frontier := []string{u.user.ID}
-	for len(frontier) > 0 {
-		member := frontier[0]
-		frontier = frontier[1:]
-		for id, g := range groups {
-			if g.members[member] && !in[id] {
-				in[id] = true
-				frontier = append(frontier, id)
-			}
-		}
+	gs := f.memberOf(u.user.ID) // fake_privilege.go: every group, transitively
+	if gs == nil {
+		gs = []directory.Group{}
 	}
-	out := make([]directory.GroupRef, 0, len(in))
-	for id := range in {
-		out = append(out, groups[id].ref)
-	}
-	slices.SortFunc(out, func(a, b directory.GroupRef) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	return gs, nil
 }

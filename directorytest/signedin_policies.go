@@ -81,7 +81,7 @@ func (s *SignedIn) selfSignInPolicies() directory.SignInPolicies {
 // TransitiveMemberOf implements [directory.MemberOfReader]: the signed-in
 // user's own groups with User.Read, another user's with User.Read.All or
 // Directory.Read.All (https://learn.microsoft.com/graph/api/user-list-transitivememberof).
-func (s *SignedIn) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.GroupRef, error) {
+func (s *SignedIn) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.Group, error) {
 	s.f.mu.Lock()
 	defer s.f.mu.Unlock()
 	if err := s.f.begin(ctx, OpTransitiveMemberOf, userID); err != nil {

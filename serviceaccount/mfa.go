@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/internal/mfapolicy"
@@ -17,10 +18,10 @@ var ErrMFANotEnforced = errors.New("serviceaccount: the tenant would not require
 // mfaSubject is the account as the tenant's sign-in policies will see it
 // once provisioned: its object ID and groups when it exists, and the
 // roles it holds plus those the plan assigns.
-func mfaSubject(snap directory.Snapshot, n normalized) mfapolicy.Subject {
+func mfaSubject(snap directory.Snapshot, n normalized, now time.Time) mfapolicy.Subject {
 	var s mfapolicy.Subject
 	if snap.UserErr == nil {
-		s = mfapolicy.SubjectFromSnapshot(snap)
+		s = mfapolicy.SubjectFromSnapshot(snap, now)
 	}
 	// A new account has no groups and no PIM eligibility yet.
 	for _, r := range n.roles {
@@ -33,8 +34,8 @@ func mfaSubject(snap directory.Snapshot, n normalized) mfapolicy.Subject {
 // evaluation of verify's mfa.enforced): a warning when MFA would not
 // certainly be required, and with spec.RequireMFAEnforced an error
 // satisfying errors.Is(err, ErrMFANotEnforced) instead.
-func mfaCheck(snap directory.Snapshot, n normalized) (warning string, err error) {
-	a := mfapolicy.MFA(mfaSubject(snap, n), snap.SignInPolicies)
+func mfaCheck(snap directory.Snapshot, n normalized, now time.Time) (warning string, err error) {
+	a := mfapolicy.MFA(mfaSubject(snap, n, now), snap.SignInPolicies)
 	var what string
 	switch a.Verdict {
 	case mfapolicy.Enforced:

@@ -37,7 +37,7 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 	pl := Plan{UserPrincipalName: upn, Roles: n.roles}
 	if snap.UserErr == nil || errors.Is(snap.UserErr, directory.ErrNotFound) {
 		// mfa.go: the tenant's sign-in policies, evaluated for the account.
-		w, err := mfaCheck(snap, n)
+		w, err := mfaCheck(snap, n, p.opts.Now())
 		if err != nil {
 			return state{}, &Error{Op: op, Account: upn, Step: "check MFA enforcement", Err: err}
 		}

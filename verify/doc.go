@@ -58,9 +58,10 @@
 //
 // What they cannot see: the sign-in itself (where from, which device, which
 // risk), per-user MFA (the legacy per-user setting), policies of the
-// partner's own tenant (cross-tenant access settings), and PIM eligibilities
-// (this version reads active role assignments only; the evaluation takes
-// eligible roles when a backend supplies them). Sources: Microsoft's
+// partner's own tenant (cross-tenant access settings). The account's roles
+// are every path the role checks read (see Paths to a role): an eligible
+// role counts as held for mfa.phishing-resistant, and makes a policy that
+// includes or excludes it conditional for mfa.enforced. Sources: Microsoft's
 // Conditional Access policy resource
 // (https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy),
 // security defaults

@@ -82,7 +82,7 @@ func ExampleVerifier_Verify() {
 	// PASS    password.changed                password last changed 2026-03-02T10:00:00Z, created 2026-03-02T09:00:00Z: changed after creation — by a sign-in or an administrator's reset; last successful sign-in 2026-03-02T10:00:00Z
 	// PASS    mfa.registered                  registered: password, microsoftAuthenticator
 	// PASS    mfa.enforced                    security defaults are enabled: every user must register for MFA, administrator roles are asked for it at every sign-in and other users when Microsoft Entra ID deems it necessary
-	// PASS    mfa.phishing-resistant          not applicable: holds none of the 8 highly privileged roles (CISA SCuBA MS.AAD.3.6v1); PIM eligibilities not read (this version reads active role assignments only)
+	// PASS    mfa.phishing-resistant          not applicable: holds none of the 8 highly privileged roles (CISA SCuBA MS.AAD.3.6v1)
 	// PASS    roles.assigned                  assigned at /: Teams Administrator
 	// PASS    roles.least-privilege           1 role assignment(s), all expected
 	// PASS    roles.no-unexpected-privileged  no privileged role beyond the expected ones

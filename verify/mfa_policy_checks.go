@@ -2,6 +2,7 @@ package verify
 
 import (
 	"errors"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/internal/mfapolicy"
@@ -22,8 +23,8 @@ const (
 
 // mfaPolicyChecks evaluates the tenant's sign-in policies for the account
 // the snapshot read (see package internal/mfapolicy for the rules).
-func mfaPolicyChecks(snap directory.Snapshot) []Check {
-	s := mfapolicy.SubjectFromSnapshot(snap)
+func mfaPolicyChecks(snap directory.Snapshot, now time.Time) []Check {
+	s := mfapolicy.SubjectFromSnapshot(snap, now)
 	return []Check{
 		assessmentCheck(CheckMFAEnforced, mfapolicy.MFA(s, snap.SignInPolicies)),
 		assessmentCheck(CheckMFAPhishingResistant,

@@ -64,7 +64,7 @@ type rolePathState struct {
 var rolePathStates = []rolePathState{
 	{accountState: accountState{name: "eligible for Global Administrator", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.eligible(t, id, "Global Administrator", "/", time.Time{}, jan31)
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{
 			verify.CheckNoUnexpectedPrivAdm: {"Global Administrator at / — eligible through PIM until 2027-01-31"},
 			verify.CheckLeastPrivilege:      {"Global Administrator at / — eligible through PIM until 2027-01-31"},
@@ -86,12 +86,12 @@ var rolePathStates = []rolePathState{
 	{accountState: accountState{name: "group holds Privileged Role Administrator", breakIt: func(t testing.TB, tn *tenant, id string) {
 		g := tn.group(t, "Tier0 admins", true, id)
 		tn.assign(t, g.ID, "Privileged Role Administrator", "/")
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Privileged Role Administrator at / — through group 'Tier0 admins' (44444444-"}}},
 	{accountState: accountState{name: "group eligible for Global Administrator", breakIt: func(t testing.TB, tn *tenant, id string) {
 		g := tn.group(t, "Tier0 admins", true, id)
 		tn.eligible(t, g.ID, "Global Administrator", "/", time.Time{}, time.Time{})
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Global Administrator at / — eligible through PIM with no end date, through group 'Tier0 admins' (44444444-"}}},
 	{accountState: accountState{name: "passing/expected role through a group", breakIt: func(t testing.TB, tn *tenant, id string) {
 		g := tn.group(t, "Teams admins", true, id)
@@ -108,7 +108,7 @@ var rolePathStates = []rolePathState{
 			t.Fatal(err)
 		}
 		tn.assign(t, id, "User Administrator", au.ID)
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckLeastPrivilege: {"User Administrator at /administrativeUnits/55555555-", " — scoped to administrative unit 'Sydney' (55555555-"}}},
 	{accountState: accountState{name: "named custom role", breakIt: func(t testing.TB, tn *tenant, id string) {
 		ctx := context.Background()
@@ -128,7 +128,7 @@ var rolePathStates = []rolePathState{
 		}); err != nil {
 			t.Fatal(err)
 		}
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Global Administrator at / — active through PIM until 2027-01-31"}}},
 	{accountState: accountState{name: "time-bound active assignment the list returns", breakIt: func(t testing.TB, tn *tenant, id string) {
 		if _, err := tn.CreateActiveSchedule(context.Background(), directory.RoleSchedule{
@@ -136,7 +136,7 @@ var rolePathStates = []rolePathState{
 		}); err != nil {
 			t.Fatal(err)
 		}
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"UNEXPECTED PRIVILEGED ROLE(S): Global Administrator at / — active through PIM until 2027-01-31"}}},
 	{accountState: accountState{name: "passing/tenant without P2", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.SetPremiumP2(false)
@@ -153,7 +153,7 @@ var rolePathStates = []rolePathState{
 	{accountState: accountState{name: "eligibility unreadable, extra role found", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.assign(t, id, "Global Administrator", "/")
 		tn.SetFault(denyOp(directorytest.OpRoleEligibilities))
-	}, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+	}, wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		evidence: map[string][]string{verify.CheckNoUnexpectedPrivAdm: {"Global Administrator at / (and PIM eligibility could not be read"}}},
 	{accountState: accountState{name: "group memberships unreadable", breakIt: func(t testing.TB, tn *tenant, id string) {
 		tn.SetFault(denyOp(directorytest.OpGroupMemberships))
@@ -240,7 +240,8 @@ func TestVerifyWithoutRolePathReader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, statusIDs(rep, verify.StatusUnknown)); diff != "" {
+	// Nor can it read the sign-in policies: mfa.enforced is unknown too.
+	if diff := cmp.Diff([]string{verify.CheckMFAEnforced, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}, statusIDs(rep, verify.StatusUnknown)); diff != "" {
 		t.Errorf("unknown checks (-want +got):\n%s", diff)
 	}
 	c := mustCheck(t, rep, verify.CheckNoUnexpectedPrivAdm)

@@ -242,7 +242,7 @@ func (p primitivesOnly) SignInPolicies(ctx context.Context) (directory.SignInPol
 	return directory.ReadSignInPolicies(ctx, p.Directory)
 }
 
-func (p primitivesOnly) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.GroupRef, error) {
+func (p primitivesOnly) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.Group, error) {
 	return directory.ReadTransitiveMemberOf(ctx, p.Directory, userID)
 }
 

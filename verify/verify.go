@@ -121,7 +121,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	if acct.Passwordless {
 		rep.Checks = append(rep.Checks, v.credentialCheck(snap))
 	}
-	rep.Checks = append(rep.Checks, mfaPolicyChecks(snap)...)
+	rep.Checks = append(rep.Checks, mfaPolicyChecks(snap, rep.CheckedAt)...)
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))
 	return rep, nil

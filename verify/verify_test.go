@@ -694,7 +694,7 @@ func TestVerifyPrimitivesAgree(t *testing.T) {
 				t.Fatal(err)
 			}
 			tn.ResetCalls()
-			got, err := tn.verifier(withoutSnapshot{primitivesOnly{dir}, tn.Fake}).Verify(context.Background(), acct)
+			got, err := tn.verifier(primitivesOnly{dir}).Verify(context.Background(), acct)
 			if err != nil {
 				t.Fatal(err)
 			}

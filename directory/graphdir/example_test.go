@@ -269,8 +269,11 @@ func ExampleDirectory_TransitiveMemberOf() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	g := srv.Directory().AddGroup("MFA exclusions")
-	if err := srv.Directory().AddGroupMember(g.ID, u.ID); err != nil {
+	g, err := srv.Directory().CreateGroup(ctx, "MFA exclusions", false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Directory().AddGroupMember(ctx, g.ID, u.ID); err != nil {
 		log.Fatal(err)
 	}
 	gs, err := dir.TransitiveMemberOf(ctx, u.ID)

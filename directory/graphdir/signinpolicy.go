@@ -78,24 +78,24 @@ var (
 	conditionalAccessPolicies = jsonCollection[directory.ConditionalAccessPolicy]()
 	authStrengths             = jsonCollection[directory.AuthenticationStrength]()
 	memberOf                  = collectionOf[models.DirectoryObjectCollectionResponseable](
-		models.CreateDirectoryObjectCollectionResponseFromDiscriminatorValue, groupFromModel)
+		models.CreateDirectoryObjectCollectionResponseFromDiscriminatorValue, memberGroupFromModel)
 )
 
-// groupFromModel converts a directoryObject; anything but a group (a
-// directory role, an administrative unit) gives a zero GroupRef.
-func groupFromModel(m models.DirectoryObjectable) directory.GroupRef {
+// memberGroupFromModel converts a directoryObject; anything but a group (a
+// directory role, an administrative unit) gives a zero Group.
+func memberGroupFromModel(m models.DirectoryObjectable) directory.Group {
 	if !strings.EqualFold(deref(m.GetOdataType()), groupODataType) {
-		return directory.GroupRef{}
+		return directory.Group{}
 	}
-	g := directory.GroupRef{ID: deref(m.GetId())}
+	g := directory.Group{ID: deref(m.GetId())}
 	if gm, ok := m.(models.Groupable); ok {
 		g.DisplayName = deref(gm.GetDisplayName())
 	}
 	return g
 }
 
-// groupsOnly drops the zero GroupRefs of non-group objects.
-func groupsOnly(gs []directory.GroupRef, err error) ([]directory.GroupRef, error) {
+// groupsOnly drops the zero Groups of non-group objects.
+func groupsOnly(gs []directory.Group, err error) ([]directory.Group, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (d *Directory) SignInPolicies(ctx context.Context) (directory.SignInPolicie
 
 // TransitiveMemberOf implements [directory.MemberOfReader]: GET
 // /users/{id}/transitiveMemberOf, groups only.
-func (d *Directory) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.GroupRef, error) {
+func (d *Directory) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.Group, error) {
 	if userID == "" {
 		return nil, invalidArgument(opListTransitiveMemberOf, quote(userID), "empty object ID")
 	}

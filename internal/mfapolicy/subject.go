@@ -21,8 +21,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/internal/rolepaths"
 	"github.com/cloudhub/consent/roles"
 )
 
@@ -35,7 +37,7 @@ type Subject struct {
 	Guest bool
 
 	// Groups are the groups the account is a member of, transitively.
-	Groups []directory.GroupRef
+	Groups []directory.Group
 	// GroupsErr is why Groups could not be read, or nil.
 	GroupsErr error
 
@@ -83,27 +85,31 @@ func roleName(id string) string {
 }
 
 // SubjectFromSnapshot builds the subject from what a snapshot read: the
-// user, its active role assignments (RoleAssignments) and its groups
-// (MemberOf). PIM eligibilities are not part of a snapshot's direct reads,
-// so EligibleErr says they were not read; callers that read them add them
-// with [Subject.AddEligible].
-func SubjectFromSnapshot(snap directory.Snapshot) Subject {
+// user, its groups (MemberOf), and every path to a role its RolePaths part
+// found (internal/rolepaths: its own active assignments, time-bound and
+// eligible PIM schedules, the active and eligible roles of its
+// role-assignable groups), as of now. A tenant without PIM (ErrNotLicensed)
+// has no eligibilities to read.
+func SubjectFromSnapshot(snap directory.Snapshot, now time.Time) Subject {
 	s := Subject{
-		UserID:      snap.User.ID,
-		Guest:       strings.EqualFold(snap.User.UserType, directory.UserTypeGuest),
-		Groups:      slices.Clone(snap.MemberOf),
-		GroupsErr:   snap.MemberOfErr,
-		RolesErr:    snap.RoleAssignmentsErr,
-		EligibleErr: errEligibleNotRead,
+		UserID:    snap.User.ID,
+		Guest:     strings.EqualFold(snap.User.UserType, directory.UserTypeGuest),
+		Groups:    slices.Clone(snap.MemberOf),
+		GroupsErr: snap.MemberOfErr,
+		RolesErr:  snap.RoleAssignmentsErr,
 	}
-	for _, a := range snap.RoleAssignments {
-		s.Roles = append(s.Roles, Role{ID: strings.ToLower(a.RoleDefinitionID), Scope: a.DirectoryScopeID})
+	if err := snap.RolePaths.EligibilitiesErr; err != nil && !errors.Is(err, directory.ErrNotLicensed) {
+		s.EligibleErr = err
+	}
+	for _, g := range rolepaths.Collect(snap, now).Grants {
+		r := Role{ID: g.RoleID, Scope: g.ScopeID, Eligible: g.Eligible}
+		if g.Group != nil {
+			r.Via = fmt.Sprintf("%q (%s)", g.Group.DisplayName, g.Group.ID)
+		}
+		s.Roles = append(s.Roles, r)
 	}
 	return s
 }
-
-// errEligibleNotRead says PIM eligibilities were not read.
-var errEligibleNotRead = errors.New("this version reads active role assignments only")
 
 // AddEligible records that the account's PIM eligibilities were read and
 // adds them.
@@ -115,16 +121,16 @@ func (s *Subject) AddEligible(rs ...Role) {
 	}
 }
 
-func (s Subject) inGroup(id string) (directory.GroupRef, bool) {
+func (s Subject) inGroup(id string) (directory.Group, bool) {
 	for _, g := range s.Groups {
 		if strings.EqualFold(g.ID, id) {
 			return g, true
 		}
 	}
-	return directory.GroupRef{}, false
+	return directory.Group{}, false
 }
 
-func groupName(g directory.GroupRef) string {
+func groupName(g directory.Group) string {
 	if g.DisplayName != "" {
 		return fmt.Sprintf("group %q (%s)", g.DisplayName, g.ID)
 	}
