@@ -65,7 +65,7 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 		return Assessment{Verdict: Unknown, Err: p.ConditionalAccessErr,
 			Evidence: fmt.Sprintf("Conditional Access policies could not be read: %v", p.ConditionalAccessErr)}
 	}
-	var enforcing, blocking, conditional, reportOnly []string
+	var enforcing, blocking, partialBlocks, conditional, reportOnly []string
 	findings, excluded := evaluate(s, p)
 	for _, f := range findings {
 		if f.policy.State == directory.PolicyReportOnly {
@@ -78,7 +78,9 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 		case f.block && f.full():
 			blocking = append(blocking, f.describe())
 		case f.block:
-			conditional = append(conditional, f.describe())
+			// A block of some sign-ins (legacy clients, a location)
+			// neither requires MFA nor locks the partner out.
+			partialBlocks = append(partialBlocks, f.describe())
 		case f.mfa && f.full():
 			enforcing = append(enforcing, f.describe())
 		case f.mfa:
@@ -87,14 +89,6 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 	}
 	a := Assessment{ReportOnly: reportOnly}
 	var ev []string
-	notes := func() {
-		if len(reportOnly) > 0 {
-			ev = append(ev, "report-only, not enforced: "+strings.Join(reportOnly, "; "))
-		}
-		if s.EligibleErr != nil && rolesReferenced(p) {
-			ev = append(ev, "PIM eligibilities were not read ("+s.EligibleErr.Error()+"): coverage through eligible roles is not evaluated")
-		}
-	}
 	switch {
 	case len(blocking) > 0:
 		a.Verdict = Blocked
@@ -132,7 +126,15 @@ func MFA(s Subject, p directory.SignInPolicies) Assessment {
 		return Assessment{Verdict: Unknown, Err: p.SecurityDefaultsErr,
 			Evidence: fmt.Sprintf("security defaults could not be read (%v); %s", p.SecurityDefaultsErr, strings.Join(ev, "; "))}
 	}
-	notes()
+	if len(reportOnly) > 0 {
+		ev = append(ev, "report-only, not enforced: "+strings.Join(reportOnly, "; "))
+	}
+	if len(partialBlocks) > 0 {
+		ev = append(ev, "some sign-ins blocked by "+strings.Join(partialBlocks, "; "))
+	}
+	if s.EligibleErr != nil && rolesReferenced(p) {
+		ev = append(ev, "PIM eligibilities were not read ("+s.EligibleErr.Error()+"): coverage through eligible roles is not evaluated")
+	}
 	a.Evidence = strings.Join(ev, "; ")
 	return a
 }

@@ -132,6 +132,11 @@ func TestMFA(t *testing.T) {
 				p.Conditions.ClientAppTypes = []string{"exchangeActiveSync", "other"}
 				p.GrantControls.BuiltInControls = []string{directory.ControlBlock}
 			})}, want: Enforced},
+		{name: "a block of legacy clients alone requires no MFA", policies: []directory.ConditionalAccessPolicy{
+			policy("block legacy", func(p *directory.ConditionalAccessPolicy) {
+				p.Conditions.ClientAppTypes = []string{"exchangeActiveSync", "other"}
+				p.GrantControls.BuiltInControls = []string{directory.ControlBlock}
+			})}, want: NotEnforced, evidence: `some sign-ins blocked by "block legacy"`},
 		{name: "guest condition for a guest", edit: func(s *Subject) { s.Guest = true }, policies: []directory.ConditionalAccessPolicy{policy("guests", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users = directory.ConditionalAccessUsers{IncludeGuestsOrExternalUsers: &directory.GuestsOrExternalUsers{GuestOrExternalUserTypes: "internalGuest"}}
 		})}, want: Conditional, evidence: "the account is a guest"},
