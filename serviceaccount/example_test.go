@@ -339,6 +339,8 @@ func ExampleErrAccessPassPolicy() {
 	// true true
 	// serviceaccount: provision "svc-cloudhub@contoso.onmicrosoft.com": check Temporary Access Pass policy: the tenant's Temporary Access Pass policy does not allow the pass: the Temporary Access Pass method is disabled (state); enable it in the Microsoft Entra admin center, Protection > Authentication methods > Policies > Temporary Access Pass: directory: invalid request
 	// writes: 0
+}
+
 // A tenant without security defaults or a Conditional Access policy would
 // not ask the new account for MFA: Plan warns, and with RequireMFAEnforced
 // Provision refuses before writing anything.
