@@ -91,10 +91,10 @@ func TestVerifySelfOverGraph(t *testing.T) {
 		// wantEvidence are substrings of roles.no-unexpected-privileged's
 		// evidence.
 		wantEvidence []string
-		// rolesUnknown: the roles could not be read, so neither can
-		// mfa.phishing-resistant tell whether the account is highly
-		// privileged.
-		rolesUnknown bool
+		// phishingUnknown: mfa.phishing-resistant cannot be settled either:
+		// the roles could not be read, or the account holds a highly
+		// privileged role and may not read the tenant's policies.
+		phishingUnknown bool
 	}{
 		{name: "ready, list denied", fallback: true},
 		{name: "ready, list allowed", opts: members},
@@ -109,10 +109,10 @@ func TestVerifySelfOverGraph(t *testing.T) {
 				}
 			},
 			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
-		{name: "privileged role through a group, list denied", fallback: true, setup: tier0Group,
+		{name: "privileged role through a group, list denied", phishingUnknown: true, fallback: true, setup: tier0Group,
 			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence: []string{"Privileged Role Administrator at /", "through role-assignable group 'Tier0 admins'"}},
-		{name: "privileged role through a group, list allowed", opts: members, setup: tier0Group,
+		{name: "privileged role through a group, list allowed", phishingUnknown: true, opts: members, setup: tier0Group,
 			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence: []string{"Privileged Role Administrator at / — through group 'Tier0 admins'"}},
 		{name: "custom role, list denied", fallback: true,
@@ -128,9 +128,9 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			}},
 		{name: "methods denied", deny: graphtest.ListMyAuthenticationMethods, fallback: true,
 			wantUnknown: []string{verify.CheckMFARegistered}},
-		{name: "memberships denied", deny: graphtest.ListMyTransitiveMemberOf, fallback: true, rolesUnknown: true,
+		{name: "memberships denied", deny: graphtest.ListMyTransitiveMemberOf, fallback: true, phishingUnknown: true,
 			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
-		{name: "role objects with limited information", opts: &directorytest.SignInOptions{LimitedRoleObjects: true}, fallback: true, rolesUnknown: true,
+		{name: "role objects with limited information", opts: &directorytest.SignInOptions{LimitedRoleObjects: true}, fallback: true, phishingUnknown: true,
 			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			// mfa.enforced is unknown (issue 12), and so is
 			// mfa.phishing-resistant when the roles are.
 			wantUnknown := append(slices.Clone(tc.wantUnknown), verify.CheckMFAEnforced)
-			if tc.rolesUnknown {
+			if tc.phishingUnknown {
 				wantUnknown = append(wantUnknown, verify.CheckMFAPhishingResistant)
 			}
 			slices.Sort(wantUnknown)

@@ -2,7 +2,6 @@ package directorytest
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/cloudhub/consent/directory"
@@ -19,10 +18,7 @@ const ScopePolicyReadAll = "Policy.Read.All"
 // Administrator, which holds every permission they grant.
 var policyReaderRoles = []string{"Security Reader", "Global Reader", "Conditional Access Administrator", "Security Administrator", "Global Administrator"}
 
-var (
-	_ directory.SignInPolicyReader = (*SignedIn)(nil)
-	_ directory.MemberOfReader     = (*SignedIn)(nil)
-)
+var _ directory.SignInPolicyReader = (*SignedIn)(nil)
 
 // PolicyAccess returns the error Graph gives the signed-in caller for a
 // read of the tenant's sign-in policies (security defaults, Conditional
@@ -76,22 +72,4 @@ func (s *SignedIn) selfSignInPolicies() directory.SignInPolicies {
 		return directory.FailSignInPolicies(err)
 	}
 	return s.f.signInPolicies()
-}
-
-// TransitiveMemberOf implements [directory.MemberOfReader]: the signed-in
-// user's own groups with User.Read, another user's with User.Read.All or
-// Directory.Read.All (https://learn.microsoft.com/graph/api/user-list-transitivememberof).
-func (s *SignedIn) TransitiveMemberOf(ctx context.Context, userID string) ([]directory.Group, error) {
-	s.f.mu.Lock()
-	defer s.f.mu.Unlock()
-	if err := s.f.begin(ctx, OpTransitiveMemberOf, userID); err != nil {
-		return nil, err
-	}
-	switch {
-	case s.isSelf(userID) && s.has(ScopeUserRead):
-	case s.has("User.Read.All") || s.has(ScopeDirectoryReadAll):
-	default:
-		return nil, s.denied(fmt.Sprintf("list the groups of %q", userID), directory.Requirement{Permissions: []string{ScopeUserRead, "User.Read.All", ScopeDirectoryReadAll}})
-	}
-	return s.f.transitiveMemberOf(userID)
 }

@@ -108,6 +108,9 @@ func ExampleServer_UserToken() {
 	//    GET /me/authentication/methods
 	//    GET /me/transitiveMemberOf
 	//    GET /roleManagement/directory/roleAssignments
+	//    GET /policies/identitySecurityDefaultsEnforcementPolicy
+	//    GET /identity/conditionalAccess/policies
+	//    GET /policies/authenticationStrengthPolicies
 	//    GET /me/scopedRoleMemberOf
 	// true
 }
