@@ -79,6 +79,12 @@ type SnapshotRequest struct {
 	// SignInActivity asks for the user's sign-in activity, which the
 	// credential may not be allowed (or the tenant not licensed) to read.
 	SignInActivity bool
+	// Consent, when set, asks for a client application's consent: its
+	// service principal, the resource's and its delegated permission
+	// grants (see [Consent]). It joins the same call (the same $batch for
+	// the Graph backend); a Snapshotter that leaves it unread has it read
+	// by [ReadSnapshot] through [ConsentReader].
+	Consent *ConsentRequest
 }
 
 // Snapshot is what [ReadSnapshot] read. Each part carries its own error, so
@@ -102,6 +108,8 @@ type Snapshot struct {
 
 	SignInActivity    SignInActivity
 	SignInActivityErr error
+	// Consent carries its own errors, one per part.
+	Consent Consent
 }
 
 // Snapshotter is implemented by a directory that can read a user together
@@ -121,9 +129,16 @@ type Snapshotter interface {
 // when d implements [Snapshotter] and with the primitives otherwise.
 func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapshot, error) {
 	if s, ok := d.(Snapshotter); ok {
-		return s.Snapshot(ctx, req)
+		snap, err := s.Snapshot(ctx, req)
+		if err == nil && req.Consent != nil && !snap.Consent.read() {
+			snap.Consent = ReadConsent(ctx, d, *req.Consent)
+		}
+		return snap, err
 	}
 	var snap Snapshot
+	if req.Consent != nil {
+		snap.Consent = ReadConsent(ctx, d, *req.Consent)
+	}
 	if req.Domains {
 		snap.Domains, snap.DomainsErr = d.Domains(ctx)
 	}

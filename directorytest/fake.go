@@ -63,7 +63,8 @@ const (
 func (op Op) IsWrite() bool {
 	switch op {
 	case OpCreateUser, OpDeleteUser, OpCreateRoleAssignment, OpDeleteRoleAssignment,
-		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments, OpCreateAccessPass, OpDeleteAccessPass:
+		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments, OpCreateAccessPass, OpDeleteAccessPass,
+		OpCreateServicePrincipal, OpCreatePermissionGrant, OpUpdatePermissionGrant, OpDeletePermissionGrant:
 		return true
 	}
 	return false
@@ -110,6 +111,7 @@ type Fake struct {
 	priv        privileges           // fake_privilege.go
 	signIns     map[string]time.Time // last successful sign-in by user ID (fake_signin.go)
 	passPolicy  directory.AccessPassPolicy
+	consent     consentStore
 }
 
 type fakeUser struct {
@@ -490,9 +492,16 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			return directory.Snapshot{}, err
 		}
 		// A fault fails every part, the way a denied $batch would.
-		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err), SignInActivityErr: err}, nil
+		s := directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err, RolePaths: directory.FailRolePaths(err), SignInActivityErr: err}
+		if req.Consent != nil {
+			s.Consent = directory.Consent{ClientErr: err, ResourceErr: err, GrantsErr: err}
+		}
+		return s, nil
 	}
 	var s directory.Snapshot
+	if req.Consent != nil {
+		s.Consent = f.consentSnapshot(*req.Consent)
+	}
 	if req.Domains {
 		if s.DomainsErr = f.faultFor(OpDomains, ""); s.DomainsErr == nil {
 			s.Domains = slices.Clone(f.domains)

@@ -62,6 +62,9 @@ func (e endpoint) requirement() directory.Requirement {
 	case endpointGetAccessPassPolicy, endpointListAccessPasses, endpointCreateAccessPass, endpointDeleteAccessPass:
 		return accessPassRequirement(e)
 	}
+	if r := consentRequirement(e); !r.IsZero() {
+		return r
+	}
 	if r := e.selfRequirement(); !r.IsZero() {
 		return r
 	}

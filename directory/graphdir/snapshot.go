@@ -24,17 +24,32 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	var snap directory.Snapshot
 	key := req.User
 	var domainsItem *batchItem
+	var tenantItems []*batchItem // the items that do not depend on the user
 	if req.Domains {
 		domainsItem = item(listDomains())
+		tenantItems = append(tenantItems, domainsItem)
+	}
+	var consent consentItems
+	if req.Consent != nil {
+		consent = newConsentItems(*req.Consent)
+		tenantItems = append(tenantItems, consent.all()...)
+	}
+	readTenantParts := func() {
+		if domainsItem != nil {
+			snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
+		}
+		if req.Consent != nil {
+			snap.Consent = consent.read(ctx, d)
+		}
 	}
 	if key == "" {
 		snap.UserErr = invalidArgument(opGetUser, quote(key), "empty object ID or userPrincipalName")
 		failUserParts(&snap, req, snap.UserErr)
-		if domainsItem != nil {
-			if err := d.batch(ctx, []*batchItem{domainsItem}); err != nil && ctx.Err() != nil {
+		if len(tenantItems) > 0 {
+			if err := d.batch(ctx, tenantItems); err != nil && ctx.Err() != nil {
 				return directory.Snapshot{}, ctx.Err()
 			}
-			snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
+			readTenantParts()
 		}
 		return snap, nil
 	}
@@ -54,9 +69,7 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		methodsItem = item(listMethods(firstNonEmpty(principal, key)))
 		items = append(items, methodsItem)
 	}
-	if domainsItem != nil {
-		items = append(items, domainsItem)
-	}
+	items = append(items, tenantItems...)
 	var paths *rolePathItems
 	if req.RolePaths {
 		var first []*batchItem
@@ -74,9 +87,7 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		}
 		return directory.Snapshot{}, err
 	}
-	if domainsItem != nil {
-		snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
-	}
+	readTenantParts()
 	snap.UserErr = userItem.error()
 	if snap.UserErr == nil {
 		snap.User, snap.UserErr = readUser(userItem.request, userItem.answer())

@@ -70,6 +70,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"Self", s.testSelf},
 		{"RolePaths", s.testRolePaths}, // suite_privilege.go
 		{"AccessPass", s.testAccessPass},
+		{"Consent", s.testConsent},
 	} {
 		t.Run(tc.name, tc.fn)
 	}
