@@ -96,6 +96,16 @@ func (p PartnerApp) AdminConsentURL(authorityHost, tenant string) string {
 	return strings.TrimRight(authorityHost, "/") + "/" + url.PathEscape(tenant) + "/adminconsent?client_id=" + url.QueryEscape(p.ClientID)
 }
 
+// clone returns a copy of p that shares no slice with it, or nil.
+func (p *PartnerApp) clone() *PartnerApp {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Scopes = append([]string(nil), p.Scopes...)
+	return &c
+}
+
 // validateConsent checks PartnerApp and GrantConsent.
 func (s Spec) validateConsent() []error {
 	if s.PartnerApp == nil {
