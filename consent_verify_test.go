@@ -153,7 +153,8 @@ func TestVerifyConsent(t *testing.T) {
 				grant(t, f, directory.ConsentPrincipal, a.ID, "User.ReadWrite.All Group.ReadWrite.All")
 				grant(t, f, directory.ConsentAllPrincipals, "", "User.Read")
 			},
-			want: [3]verify.Status{verify.StatusPass, verify.StatusPass, verify.StatusWarn}},
+			want:     [3]verify.Status{verify.StatusPass, verify.StatusWarn, verify.StatusWarn},
+			evidence: []string{"consented for this account, and a tenant-wide grant also covers EVERY user"}},
 		{name: "application disabled",
 			arrange: func(t *testing.T, f *directorytest.Fake, a serviceaccount.Account, _ *graphtest.Server) {
 				grant(t, f, directory.ConsentPrincipal, a.ID, "User.ReadWrite.All Group.ReadWrite.All")

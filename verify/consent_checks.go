@@ -149,9 +149,15 @@ func scopeChecks(f consentFacts, grantHint string) []Check {
 	switch {
 	case len(missing) > 0:
 		cs = append(cs, fail(CheckConsentScopes, fmt.Sprintf("not consented for this account: %s (%s)", strings.Join(missing, ", "), evidence), grantHint))
-	case len(viaTenant) > 0:
-		cs = append(cs, check(CheckConsentScopes, StatusWarn, fmt.Sprintf("every needed scope is consented, %s only through a tenant-wide grant that covers EVERY user of the tenant (%s)", strings.Join(viaTenant, ", "), evidence),
-			"The tenant-wide (AllPrincipals) grant lets the application act as any user of the tenant, far beyond the service account. Grant the scopes to this account alone (Provision with Spec.GrantConsent), then revoke the tenant-wide consent: Enterprise applications > the application > Permissions > Review permissions, or DELETE /oauth2PermissionGrants/{id} of the AllPrincipals grant."))
+	case len(tenantWide.ids) > 0:
+		revoke := "revoke the tenant-wide consent: Enterprise applications > the application > Permissions > Review permissions, or DELETE /oauth2PermissionGrants/{id} of the AllPrincipals grant."
+		ev := fmt.Sprintf("every needed scope is consented for this account, and a tenant-wide grant also covers EVERY user of the tenant (%s)", evidence)
+		hint := "The tenant-wide (AllPrincipals) grant lets the application act as any user of the tenant, far beyond the service account, whose own grant covers every scope it needs: " + revoke
+		if len(viaTenant) > 0 {
+			ev = fmt.Sprintf("every needed scope is consented, %s only through a tenant-wide grant that covers EVERY user of the tenant (%s)", strings.Join(viaTenant, ", "), evidence)
+			hint = "The tenant-wide (AllPrincipals) grant lets the application act as any user of the tenant, far beyond the service account. Grant the scopes to this account alone (Provision with Spec.GrantConsent), then " + revoke
+		}
+		cs = append(cs, check(CheckConsentScopes, StatusWarn, ev, hint))
 	default:
 		cs = append(cs, pass(CheckConsentScopes, "every needed scope is consented "+evidence))
 	}
