@@ -114,6 +114,9 @@ func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) 
 	if c, ok := privilegedExpectedCheck(expected); ok {
 		rep.Checks = append(rep.Checks, c)
 	}
+	consentCs, consentNV := v.selfConsentChecks(ctx, rep.Account, u.ID)
+	rep.Checks = append(rep.Checks, consentCs...)
+	notVisible = append(notVisible, consentNV...)
 	rep.NotVisible = append(notVisible, NotVisible{
 		What:     "eligible (PIM) role assignments",
 		Why:      "reading role eligibility needs a reader role even for one's own eligibilities; the account holds the roles it should, not a reader role",

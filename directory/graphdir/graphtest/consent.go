@@ -77,34 +77,27 @@ func parseConsentRoute(method string, segs []string) (route, bool) {
 	return route{}, false
 }
 
-// consentDir is what the request reads and writes consent through: the
-// whole fake for an application's token; a user's signed-in view does not
-// read or write service principals or grants, and is denied.
-func (c *call) consentDir() (interface {
-	directory.ConsentReader
-	directory.ConsentGranter
-}, bool) {
-	d, ok := c.dir.(interface {
-		directory.ConsentReader
-		directory.ConsentGranter
-	})
-	return d, ok
-}
-
-// consent serves the consent endpoints; ok is false for any other.
+// consent serves the consent endpoints; ok is false for any other. It
+// reads through the identity's directory (a user's signed-in view reads
+// under its rules) and writes only for an application.
 func (c *call) consent(rt route) (response, bool) {
+	r, rok := c.dir.(directory.ConsentReader)
+	d, wok := c.dir.(directory.ConsentGranter)
 	switch rt.endpoint {
-	case GetServicePrincipal, ListPermissionGrants, CreateServicePrincipal, CreatePermissionGrant, UpdatePermissionGrant, DeletePermissionGrant:
-		if _, ok := c.consentDir(); !ok {
+	case GetServicePrincipal, ListPermissionGrants:
+		if !rok {
+			return c.fail(http.StatusForbidden, "Authorization_RequestDenied", deniedMessage), true
+		}
+	case CreateServicePrincipal, CreatePermissionGrant, UpdatePermissionGrant, DeletePermissionGrant:
+		if !wok {
 			return c.fail(http.StatusForbidden, "Authorization_RequestDenied", deniedMessage), true
 		}
 	}
-	d, _ := c.consentDir()
 	switch rt.endpoint {
 	case GetServicePrincipal:
-		return c.getServicePrincipal(d, rt.key), true
+		return c.getServicePrincipal(r, rt.key), true
 	case ListPermissionGrants:
-		return c.listPermissionGrants(d, rt.key), true
+		return c.listPermissionGrants(r, rt.key), true
 	case CreateServicePrincipal:
 		return c.createServicePrincipal(d), true
 	case CreatePermissionGrant:
