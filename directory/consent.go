@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -165,11 +166,11 @@ func (c Consent) read() bool { return c.Client.ID != "" || c.ClientErr != nil }
 
 // ReadConsent reads the consent req asks for with d's [ConsentReader]. A
 // directory that does not implement it gives every part an error
-// satisfying ErrInvalid.
+// satisfying errors.Is(err, [errors.ErrUnsupported]).
 func ReadConsent(ctx context.Context, d Directory, req ConsentRequest) Consent {
 	r, ok := d.(ConsentReader)
 	if !ok {
-		err := fmt.Errorf("directory: read the consent of application %q: %T cannot read service principals or permission grants: %w", req.ClientAppID, d, ErrInvalid)
+		err := fmt.Errorf("directory: read the consent of application %q: %T cannot read service principals or permission grants: %w", req.ClientAppID, d, errors.ErrUnsupported)
 		return Consent{ClientErr: err, ResourceErr: err, GrantsErr: err}
 	}
 	var c Consent

@@ -22,7 +22,7 @@ var consentNotVisible = NotVisible{
 // notReadable reports whether err means the signed-in account may not
 // read this (denied, or a directory that cannot read consent at all).
 func notReadable(err error) bool {
-	return errors.Is(err, directory.ErrPermission) || errors.Is(err, directory.ErrInvalid)
+	return errors.Is(err, directory.ErrPermission) || errors.Is(err, errors.ErrUnsupported)
 }
 
 // selfConsentChecks are the consent checks of a self report: the same as

@@ -90,6 +90,11 @@
 // seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
 // round trip, and [Directory.DeleteUserAndRoleAssignments] deletes the
 // assignments first and then the user in one, chained with dependsOn.
+// A snapshot that asks for a partner application's consent
+// (directory.SnapshotRequest.Consent) adds three items to the same $batch:
+// GET /servicePrincipals(appId='{client}') and (appId of Microsoft Graph),
+// and GET /servicePrincipals(appId='{client}')/oauth2PermissionGrants,
+// each addressed by appId so that none waits for another's answer.
 // [Directory.ReadSelf] (a delegated credential: the signed-in account reads
 // itself) takes at most two: /me, its methods and its role assignments in
 // one, its memberships in a second only when the role-assignment list is
