@@ -64,7 +64,16 @@
 // Privileged Authentication Administrator). Verifying (package verify) needs only User.Read.All,
 // RoleManagement.Read.Directory and UserAuthenticationMethod.Read.All; a
 // Plan needs User.Read.All, RoleManagement.Read.Directory and
-// Domain.Read.All.
+// Domain.Read.All. Reading a partner application's consent
+// ([Directory.ServicePrincipal], [Directory.PermissionGrants]) needs
+// Application.Read.All and Directory.Read.All (the least privileged
+// permission Microsoft lists for listing delegated permission grants);
+// granting it ([Directory.CreateServicePrincipal],
+// [Directory.CreatePermissionGrant], [Directory.UpdatePermissionGrantScope],
+// [Directory.DeletePermissionGrant]) needs Application.ReadWrite.All (for a
+// missing service principal) and DelegatedPermissionGrant.ReadWrite.All
+// (delegated: Cloud Application Administrator or Application
+// Administrator).
 //
 // User.ReadWrite.All is not always enough to delete a user: Microsoft's
 // "Delete a user" says that in app-only scenarios the User.ReadWrite.All
