@@ -110,6 +110,11 @@ func (p *Provisioner) planConsent(op string, n normalized, st *state, userID str
 		return nil
 	}
 	upn := n.spec.UserPrincipalName
+	if _, ok := p.dir.(directory.ConsentGranter); n.spec.GrantConsent && !ok {
+		// Refused before any write.
+		return &Error{Op: op, Account: upn, Step: "grant the partner application's consent",
+			Err: fmt.Errorf("%T cannot create service principals or permission grants (directory.ConsentGranter): %w", p.dir, directory.ErrInvalid)}
+	}
 	cs := &ConsentStatus{ClientID: app.ClientID, Scopes: append([]string(nil), app.Scopes...)}
 	st.plan.Consent = cs
 	st.consent = &consentPlan{read: c}

@@ -1,12 +1,14 @@
 package serviceaccount
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/directorytest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -125,4 +127,17 @@ func FuzzPartnerAppValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// primitivesOnly hides every optional interface of the fake.
+type primitivesOnly struct{ directory.Directory }
+
+func TestGrantConsentNeedsConsentGranter(t *testing.T) {
+	f := directorytest.New(nil)
+	spec := Spec{UserPrincipalName: "svc@contoso.onmicrosoft.com", DisplayName: "svc", UsageLocation: "AU", Roles: []string{"Teams Administrator"},
+		PartnerApp: &PartnerApp{ClientID: "0f5e3c1a-7b7e-4d2a-9c1e-4a3b2c1d0e9f", Scopes: []string{"User.Read"}}, GrantConsent: true}
+	_, err := New(primitivesOnly{f}, nil).Provision(context.Background(), spec)
+	if !errors.Is(err, directory.ErrInvalid) || f.Writes() != 0 {
+		t.Fatalf("Provision = %v with %d write(s): want ErrInvalid before any write", err, f.Writes())
+	}
 }
