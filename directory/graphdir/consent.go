@@ -28,9 +28,9 @@ const (
 )
 
 // The consent endpoints, numbered apart from the others (permissions.go,
-// self.go).
+// self.go at 100, rolepaths.go at 200).
 const (
-	endpointGetServicePrincipal endpoint = 200 + iota
+	endpointGetServicePrincipal endpoint = 300 + iota
 	endpointListPermissionGrants
 	endpointCreateServicePrincipal
 	endpointCreatePermissionGrant
