@@ -86,6 +86,12 @@ type SnapshotRequest struct {
 	// Access policies and authentication strengths (see
 	// [SignInPolicyReader]).
 	SignInPolicies bool
+	// Consent, when set, asks for a client application's consent: its
+	// service principal, the resource's and its delegated permission
+	// grants (see [Consent]). It joins the same call (the same $batch for
+	// the Graph backend); a Snapshotter that leaves it unread has it read
+	// by [ReadSnapshot] through [ConsentReader].
+	Consent *ConsentRequest
 }
 
 // Snapshot is what [ReadSnapshot] read. Each part carries its own error, so
@@ -115,6 +121,8 @@ type Snapshot struct {
 
 	// SignInPolicies carries its own errors, one per part.
 	SignInPolicies SignInPolicies
+	// Consent carries its own errors, one per part.
+	Consent Consent
 }
 
 // Snapshotter is implemented by a directory that can read a user together
@@ -135,9 +143,16 @@ type Snapshotter interface {
 // when d implements [Snapshotter] and with the primitives otherwise.
 func ReadSnapshot(ctx context.Context, d Directory, req SnapshotRequest) (Snapshot, error) {
 	if s, ok := d.(Snapshotter); ok {
-		return s.Snapshot(ctx, req)
+		snap, err := s.Snapshot(ctx, req)
+		if err == nil && req.Consent != nil && !snap.Consent.read() {
+			snap.Consent = ReadConsent(ctx, d, *req.Consent)
+		}
+		return snap, err
 	}
 	var snap Snapshot
+	if req.Consent != nil {
+		snap.Consent = ReadConsent(ctx, d, *req.Consent)
+	}
 	if req.Domains {
 		snap.Domains, snap.DomainsErr = d.Domains(ctx)
 	}

@@ -70,6 +70,21 @@
 // encoding/json, and a condition they do not model is kept as text
 // ([ConditionalAccessConditions].Other).
 //
+// # Consent
+//
+// [ConsentReader] and [ConsentGranter] are capabilities too: reading an
+// application's service principal and its delegated permission grants
+// (Microsoft Graph's oAuth2PermissionGrant), and creating, extending and
+// deleting them. [ReadConsent] reads with a ConsentReader; a
+// [SnapshotRequest] with Consent set reads the same parts in the
+// snapshot's call (one $batch for the Graph backend), and [ReadSnapshot]
+// reads them through ConsentReader when a [Snapshotter] left them unread
+// (a backend without ConsentReader: [errors.ErrUnsupported] in each part).
+// Extending the snapshot request rather than adding a second optional
+// interface keeps "one call" a property of one method: a backend that
+// batches the snapshot batches the consent with it, and one that does not
+// loses nothing.
+//
 // # Concurrency
 //
 // Implementations must be safe for concurrent use by multiple goroutines.

@@ -98,8 +98,14 @@ var requirements = map[Op]directory.Requirement{
 	// https://learn.microsoft.com/graph/api/user-get (signInActivity)
 	OpSignInActivity: {Permissions: []string{"AuditLog.Read.All"}, Roles: []string{"Reports Reader", "Security Reader"}},
 	// Temporary Access Pass policy and methods: fake_accesspass.go.
-	OpAccessPassPolicy: accessPassPolicyRequirement,
-	OpAccessPasses:     accessPassReadRequirement,
-	OpCreateAccessPass: accessPassWriteRequirement,
-	OpDeleteAccessPass: accessPassWriteRequirement,
+	OpAccessPassPolicy:       accessPassPolicyRequirement,
+	OpAccessPasses:           accessPassReadRequirement,
+	OpCreateAccessPass:       accessPassWriteRequirement,
+	OpDeleteAccessPass:       accessPassWriteRequirement,
+	OpServicePrincipal:       consentRequirements[OpServicePrincipal],
+	OpPermissionGrants:       consentRequirements[OpPermissionGrants],
+	OpCreateServicePrincipal: consentRequirements[OpCreateServicePrincipal],
+	OpCreatePermissionGrant:  consentRequirements[OpCreatePermissionGrant],
+	OpUpdatePermissionGrant:  consentRequirements[OpUpdatePermissionGrant],
+	OpDeletePermissionGrant:  consentRequirements[OpDeletePermissionGrant],
 }

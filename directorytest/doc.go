@@ -47,6 +47,22 @@
 // A [SignedIn] view reads the policies only with Policy.Read.All and a
 // reader role ([SignedIn.PolicyAccess]), as Graph does.
 //
+// It models the consent the partner application needs: service principals
+// and delegated permission grants ([directory.ConsentReader],
+// [directory.ConsentGranter]). Every tenant holds Microsoft Graph's
+// service principal; any other application ID can be instantiated
+// ([Fake.CreateServicePrincipal]: the fake does not know which
+// applications are multi-tenant, as Entra does); a grant needs a known
+// client, resource and principal (a user created moments ago stays unknown
+// to it for [Options.ReplicationLag]) and is unique per client, resource,
+// consent type and principal. An administrator's tenant-wide consent is a
+// plain [Fake.CreatePermissionGrant] with consentType AllPrincipals;
+// disabling an application is [Fake.SetServicePrincipalEnabled]. Deleting
+// a user leaves its grants (Microsoft does not document what becomes of
+// them), so callers delete them first. A [SignedIn] view reads consent
+// only when the app holds Directory.Read.All and, for grants, the user
+// holds a role Microsoft's page for listing grants names.
+//
 // # Signed in as a user
 //
 // [Fake.SignedInAs] returns a [SignedIn] view of the tenant as one of its

@@ -63,7 +63,8 @@ const (
 func (op Op) IsWrite() bool {
 	switch op {
 	case OpCreateUser, OpDeleteUser, OpCreateRoleAssignment, OpDeleteRoleAssignment,
-		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments, OpCreateAccessPass, OpDeleteAccessPass:
+		OpCreateRoleAssignments, OpDeleteUserAndRoleAssignments, OpCreateAccessPass, OpDeleteAccessPass,
+		OpCreateServicePrincipal, OpCreatePermissionGrant, OpUpdatePermissionGrant, OpDeletePermissionGrant:
 		return true
 	}
 	return false
@@ -111,6 +112,7 @@ type Fake struct {
 	signIns     map[string]time.Time // last successful sign-in by user ID (fake_signin.go)
 	passPolicy  directory.AccessPassPolicy
 	policies    *policyState // fake_policies.go; nil until first used
+	consent     consentStore
 }
 
 type fakeUser struct {
@@ -491,11 +493,18 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			return directory.Snapshot{}, err
 		}
 		// A fault fails every part, the way a denied $batch would.
-		return directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err,
+		s := directory.Snapshot{UserErr: err, RoleAssignmentsErr: err, AuthenticationMethodsErr: err, DomainsErr: err,
 			RolePaths: directory.FailRolePaths(err), SignInActivityErr: err,
-			MemberOfErr: err, SignInPolicies: directory.FailSignInPolicies(err)}, nil
+			MemberOfErr: err, SignInPolicies: directory.FailSignInPolicies(err)}
+		if req.Consent != nil {
+			s.Consent = directory.Consent{ClientErr: err, ResourceErr: err, GrantsErr: err}
+		}
+		return s, nil
 	}
 	var s directory.Snapshot
+	if req.Consent != nil {
+		s.Consent = f.consentSnapshot(*req.Consent)
+	}
 	if req.Domains {
 		if s.DomainsErr = f.faultFor(OpDomains, ""); s.DomainsErr == nil {
 			s.Domains = slices.Clone(f.domains)

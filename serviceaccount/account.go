@@ -50,6 +50,10 @@ type Account struct {
 	// (password.changed) and checks instead that a strong method was
 	// registered and no usable pass remains (credential.registered).
 	Passwordless bool `json:"passwordless,omitempty"`
+	// PartnerApp, when set, is the partner application that signs in as
+	// the account: verify checks the tenant's consent to its scopes for
+	// this account. Nil means no consent checks.
+	PartnerApp *PartnerApp `json:"partnerApp,omitempty"`
 }
 
 // Key returns the ID when set, otherwise the UPN: the best key to read the
@@ -93,6 +97,11 @@ func (a Account) Validate() error {
 		errs = append(errs, err)
 	} else if _, err := a.ExpectedRoles(); err != nil {
 		errs = append(errs, err)
+	}
+	if a.PartnerApp != nil {
+		if err := a.PartnerApp.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -23,7 +23,7 @@ const (
 // symbol is "+" for an addition and "-" for any other action.
 func (a Action) symbol() string {
 	switch a {
-	case ActionCreateUser, ActionAssignRole, ActionIssuePass:
+	case ActionCreateUser, ActionAssignRole, ActionIssuePass, ActionCreateServicePrincipal, ActionGrantConsent, ActionAddScopes:
 		return "+"
 	default:
 		return "-"
@@ -51,6 +51,10 @@ func (c Change) String() string {
 		kind = "role"
 	case ActionIssuePass:
 		kind = "Temporary Access Pass for"
+	case ActionCreateServicePrincipal:
+		kind = "application"
+	case ActionGrantConsent, ActionAddScopes:
+		kind = "consent"
 	}
 	s := fmt.Sprintf("%s %s %s", c.Action.symbol(), kind, c.Object)
 	if c.RoleID != "" {
@@ -79,6 +83,9 @@ type Plan struct {
 	// a pass is issued and how it meets the tenant's Temporary Access Pass
 	// policy (or why the policy refuses it); empty otherwise.
 	AccessPassCheck string `json:"accessPassCheck,omitempty"`
+	// Consent is the partner application's consent the account needs and
+	// whether it is there (Spec.PartnerApp); nil without one.
+	Consent *ConsentStatus `json:"consent,omitempty"`
 }
 
 // Empty reports whether Provision would make no change.
@@ -109,6 +116,9 @@ func (p Plan) String() string {
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&b, "  ! %s\n", w)
 	}
+	if p.Consent != nil {
+		fmt.Fprintf(&b, "  = %s\n", p.Consent)
+	}
 	return b.String()
 }
 
@@ -138,6 +148,11 @@ type Result struct {
 	Changes    []Change     `json:"changes"`
 	Unexpected []roles.Role `json:"unexpected,omitempty"`
 	Warnings   []string     `json:"warnings,omitempty"`
+	// Consent is the partner application's consent for the account
+	// (Spec.PartnerApp), after this call: with Spec.GrantConsent, the
+	// account's own grant; without it, what is missing and the
+	// admin-consent URL. Nil without a partner application.
+	Consent *ConsentStatus `json:"consent,omitempty"`
 }
 
 // String renders the result readably. The password is masked.
@@ -169,6 +184,9 @@ func (r Result) String() string {
 	}
 	for _, w := range r.Warnings {
 		fmt.Fprintf(&b, "  ! %s\n", w)
+	}
+	if r.Consent != nil {
+		fmt.Fprintf(&b, "  = %s\n", r.Consent)
 	}
 	return b.String()
 }

@@ -9,7 +9,10 @@ import (
 	"github.com/cloudhub/consent/directory"
 )
 
-// Deprovision removes the account's role assignments and deletes it. It is
+// Deprovision removes the account's role assignments and deletes it. With
+// acct.PartnerApp set it first deletes the account's own delegated
+// permission grants of that application (consentType Principal for this
+// account); a tenant-wide grant is never touched. It is
 // idempotent: an account that does not exist is not an error. It refuses
 // (with [ErrNotManaged]) an account this SDK did not create.
 //
@@ -27,7 +30,13 @@ import (
 // the account is read by object ID first, and a delete whose answer was
 // lost but which was applied counts as done.
 func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
-	if errs := acct.validateKey(); len(errs) > 0 {
+	errs := acct.validateKey()
+	if acct.PartnerApp != nil {
+		if err := acct.PartnerApp.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
 	name := acct.String()
@@ -35,7 +44,7 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 		return &Error{Op: "deprovision", Account: name, Step: step, Err: err}
 	}
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: name, Message: "reading the account and its roles"})
-	snap, err := p.readSnapshot(ctx, p.newRetrier(), directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true}, name)
+	snap, err := p.readSnapshot(ctx, p.newRetrier(), directory.SnapshotRequest{User: acct.Key(), RoleAssignments: true, Consent: consentRequest(acct.PartnerApp)}, name)
 	if err != nil {
 		return fail("read account", err)
 	}
@@ -54,6 +63,9 @@ func (p *Provisioner) Deprovision(ctx context.Context, acct Account) error {
 	}
 	if snap.RoleAssignmentsErr != nil {
 		return fail("read role assignments", snap.RoleAssignmentsErr)
+	}
+	if err := p.deprovisionGrants(ctx, p.newRetrier(), acct.PartnerApp, u.ID, snap.Consent, name); err != nil {
+		return fail("delete the account's grant of the partner application", err)
 	}
 	ids := make([]string, len(snap.RoleAssignments))
 	for i, a := range snap.RoleAssignments {

@@ -73,6 +73,23 @@
 // someone holds it), the plan and the result carry a warning naming its
 // object ID: compare it with the ID stored from the first Result.
 //
+// # The partner application's consent
+//
+// With [Spec.PartnerApp] set, Plan and Provision report the consent the
+// account needs ([ConsentStatus] in Plan.Consent and Result.Consent). With
+// [Spec.GrantConsent] Provision grants it to the account alone: it creates
+// the application's service principal when the tenant has none, then one
+// delegated permission grant (consentType Principal, principalId the
+// account) for exactly PartnerApp.Scopes; a re-run writes nothing and a
+// scope added to the spec is added to the same grant. The grant is made
+// before the roles and rolled back with the account; its steps follow the
+// retry rules below. Without GrantConsent, ConsentStatus.AdminConsentURL
+// ([PartnerApp.AdminConsentURL]) says where an administrator can consent:
+// for every user of the tenant. [Provisioner.Deprovision] deletes the
+// account's own grants of [Account.PartnerApp], never a tenant-wide one.
+// The directory must implement directory.ConsentReader and
+// directory.ConsentGranter (the Graph backend and the fake do).
+//
 // # Rollback
 //
 // If a step fails after Provision created the account in the same call (a

@@ -23,6 +23,10 @@ const (
 	// EventRetry: a step failed with a transient fault (throttled,
 	// unavailable, a lost answer) and is sent again after Wait.
 	EventRetry EventKind = "retry"
+	// EventGrantConsent: the partner application's service principal or
+	// the account's own grant is being created or extended
+	// (Spec.GrantConsent).
+	EventGrantConsent EventKind = "grant-consent"
 )
 
 // Event reports progress. It never carries a secret.

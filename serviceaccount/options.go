@@ -33,6 +33,10 @@ type Options struct {
 	// transient failure is not taken, and the call fails with the last
 	// fault. Default: 3 minutes.
 	RetryTimeout time.Duration
+	// AuthorityHost is the Microsoft Entra authority of the tenant's
+	// cloud, for the admin-consent URL of a partner application
+	// ([PartnerApp.AdminConsentURL]). Default: [DefaultAuthorityHost].
+	AuthorityHost string
 	// RollbackTimeout bounds the cleanup after a failure, which runs even
 	// when the caller's context is done. Default: 2 minutes.
 	RollbackTimeout time.Duration

@@ -52,9 +52,11 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		Account: Account{
 			UserPrincipalName: upn, Workloads: slices.Clone(spec.Workloads), Access: spec.Access,
 			Roles: slices.Clone(spec.Roles), UsageLocation: n.spec.UsageLocation, Passwordless: n.passwordless(),
+			PartnerApp: n.spec.PartnerApp.clone(),
 		},
 		Unexpected: st.plan.Unexpected,
 		Warnings:   st.plan.Warnings,
+		Consent:    st.plan.Consent,
 	}
 	user := st.user
 	if !st.plan.Exists {
@@ -89,6 +91,12 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		if issued, err = p.issueAccessPass(ctx, p.newRetrier(), upn, user.ID, pass, &res); err == nil {
 			res.TemporaryAccessPass = issuedPass(issued)
 		}
+	}
+	// The partner application's consent (Spec.GrantConsent), then the
+	// roles: a failed role assignment rolls the account's grant back with
+	// the account.
+	if err == nil {
+		err = p.grantConsent(ctx, p.newRetrier(), n, st.consent, user, &res)
 	}
 	if err == nil {
 		created, err = p.assign(ctx, p.newRetrier(), upn, user.ID, st.missing, &res)

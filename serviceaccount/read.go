@@ -22,6 +22,8 @@ type state struct {
 	// for a passwordless spec only.
 	methods    []directory.AuthenticationMethod
 	methodsErr error
+	// consent is what the consent step will do (Spec.PartnerApp).
+	consent *consentPlan
 }
 
 // read takes the one snapshot Provision and Plan need (user, its role
@@ -30,7 +32,7 @@ type state struct {
 func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normalized) (state, error) {
 	upn := n.spec.UserPrincipalName
 	p.emit(ctx, Event{Kind: EventRead, UserPrincipalName: upn, Message: "reading the account, its roles and the tenant's domains"})
-	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true, AuthenticationMethods: n.passwordless(), MemberOf: true, SignInPolicies: true}, upn)
+	snap, err := p.readSnapshot(ctx, r, directory.SnapshotRequest{User: upn, RoleAssignments: true, Domains: true, RolePaths: true, AuthenticationMethods: n.passwordless(), MemberOf: true, SignInPolicies: true, Consent: consentRequest(n.spec.PartnerApp)}, upn)
 	if err != nil {
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: err}
 	}
@@ -68,7 +70,11 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 		for _, r := range n.roles {
 			pl.Changes = append(pl.Changes, assignChange(r))
 		}
-		return state{plan: pl, missing: n.roles}, nil
+		st := state{plan: pl, missing: n.roles}
+		if err := p.planConsent(op, n, &st, "", snap.Consent); err != nil {
+			return state{}, err
+		}
+		return st, nil
 	default:
 		return state{}, &Error{Op: op, Account: upn, Step: "read account", Err: snap.UserErr}
 	}
@@ -110,7 +116,11 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 	if u.UsageLocation != n.spec.UsageLocation {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
 	}
-	return state{user: u, plan: pl, missing: missing, methods: snap.AuthenticationMethods, methodsErr: snap.AuthenticationMethodsErr}, nil
+	st := state{user: u, plan: pl, missing: missing, methods: snap.AuthenticationMethods, methodsErr: snap.AuthenticationMethodsErr}
+	if err := p.planConsent(op, n, &st, u.ID, snap.Consent); err != nil {
+		return state{}, err
+	}
+	return st, nil
 }
 
 // readSnapshot reads what req asks for, again while a part that matters

@@ -25,6 +25,10 @@ func (p *Provisioner) rollback(ctx context.Context, spec Spec, u directory.User,
 	for i, a := range created {
 		ids[i] = a.ID
 	}
+	if err := p.rollbackGrants(ctx, rctx, spec, u); err != nil {
+		perr.Outcome, perr.RollbackErr = OutcomeRollbackFailed, err
+		return
+	}
 	if err := p.deleteCreated(ctx, rctx, u, ids); err != nil {
 		perr.Outcome, perr.RollbackErr = OutcomeRollbackFailed, err
 		return

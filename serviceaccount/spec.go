@@ -62,6 +62,19 @@ type Spec struct {
 	// mfa.enforced): the error satisfies errors.Is(err,
 	// [ErrMFANotEnforced]). Without it, Plan and Result only warn.
 	RequireMFAEnforced bool
+	// PartnerApp, when set, is the partner application that will sign in
+	// as the account: Plan and Provision report the consent it needs (its
+	// Scopes of Microsoft Graph, for this account) and whether the tenant
+	// has given it. Nil means no consent checks.
+	PartnerApp *PartnerApp
+	// GrantConsent makes Provision grant PartnerApp's scopes to this
+	// account alone: it creates the application's service principal if the
+	// tenant has none, then one delegated permission grant (consentType
+	// Principal) for exactly the scopes, added to on later runs and rolled
+	// back with the account. Without it, Result.Consent.AdminConsentURL says where an
+	// administrator can consent (for every user of the tenant). It needs
+	// PartnerApp.
+	GrantConsent bool
 }
 
 // normalized is a validated Spec with its derived values.
@@ -115,6 +128,7 @@ func (s Spec) validate() (normalized, error) {
 		}
 	}
 	errs = append(errs, s.validateAccessPass()...)
+	errs = append(errs, s.validateConsent()...)
 	if len(errs) > 0 {
 		return normalized{}, errors.Join(errs...)
 	}

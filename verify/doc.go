@@ -71,6 +71,20 @@
 // and CISA's SCuBA baseline for Microsoft Entra ID (MS.AAD.3.2v1, MS.AAD.3.6v1,
 // https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md).
 //
+// # Partner application consent
+//
+// With serviceaccount.Account.PartnerApp set, the partner application's
+// consent, read in the same call (one $batch over Microsoft Graph):
+//
+//   - consent.app-present: the application has an enabled service principal in the tenant.
+//   - consent.scopes: delegated permission grants of the application to Microsoft Graph cover every needed scope for this account, by a grant for the account alone (consentType Principal) or tenant-wide (AllPrincipals); the evidence names the grants; a tenant-wide grant warns that it covers every user; a missing scope fails, named, with the admin-consent URL ([Options.AuthorityHost]) and Spec.GrantConsent in the remediation.
+//   - consent.no-extra-scopes: a warning for scopes granted beyond the needed ones (or to another API).
+//
+// [Verifier.VerifySelf] runs them where the signed-in account may read
+// grants (the delegated Directory.Read.All and a role Microsoft's page
+// names, such as Directory Readers) and lists the consent under
+// Report.NotVisible otherwise.
+//
 // # Verify as the account
 //
 // [Verifier.VerifySelf] is the procedure's own verification: signed in as

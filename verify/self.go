@@ -113,12 +113,17 @@ func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) 
 	if want.Passwordless {
 		rep.Checks = append(rep.Checks, v.credentialCheck(directory.Snapshot{AuthenticationMethods: self.AuthenticationMethods, AuthenticationMethodsErr: self.AuthenticationMethodsErr}))
 	}
-	rep.Checks = append(rep.Checks, selfMFAPolicyChecks(self)...)
+	policyCs, policyNV := selfMFAPolicyChecks(self)
+	rep.Checks = append(rep.Checks, policyCs...)
 	roleCs, notVisible := selfRoleChecks(expected, self)
 	rep.Checks = append(rep.Checks, roleCs...)
+	notVisible = append(notVisible, policyNV...)
 	if c, ok := privilegedExpectedCheck(expected); ok {
 		rep.Checks = append(rep.Checks, c)
 	}
+	consentCs, consentNV := v.selfConsentChecks(ctx, rep.Account, u.ID)
+	rep.Checks = append(rep.Checks, consentCs...)
+	notVisible = append(notVisible, consentNV...)
 	rep.NotVisible = append(notVisible, NotVisible{
 		What:     "eligible (PIM) role assignments",
 		Why:      "reading role eligibility needs a reader role even for one's own eligibilities; the account holds the roles it should, not a reader role",

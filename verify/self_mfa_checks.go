@@ -8,14 +8,34 @@ import (
 	"github.com/cloudhub/consent/internal/mfapolicy"
 )
 
-// selfPolicyHint is the remediation of a sign-in policy check the
-// signed-in account could not read: it names the credential that can.
-const selfPolicyHint = "Signed in as the service account, the tenant's sign-in policies cannot be read: that takes Policy.Read.All and, for a signed-in caller, a reader role (Security Reader, Global Reader, Conditional Access Administrator or Security Administrator), which a service account should not hold. Ask the customer to run Verify (admin side) with an app granted Policy.Read.All, or signed in as a Security Reader or Global Reader."
+// selfPoliciesNotVisible is the report's entry for the tenant's sign-in
+// policies when the signed-in account may not read them, which is the
+// normal case: a least-privileged service account holds no reader role.
+var selfPoliciesNotVisible = NotVisible{
+	What:     "the tenant's sign-in policies (security defaults, Conditional Access, authentication strengths): mfa.enforced not checked, and only the method half of mfa.phishing-resistant",
+	Why:      "reading them takes Policy.Read.All and, for a signed-in caller, a reader role (Security Reader, Global Reader, Conditional Access Administrator or Security Administrator), which a service account should not hold",
+	CouldSee: "the customer running Verify (admin side) with an app granted Policy.Read.All, or signed in as a Security Reader or Global Reader",
+}
+
+// policiesDeniedByDesign reports whether the sign-in policies could not be
+// read because the credential may not read them (or the backend cannot),
+// as opposed to a read that should have worked and failed.
+func policiesDeniedByDesign(p directory.SignInPolicies) bool {
+	byDesign := func(err error) bool {
+		return errors.Is(err, directory.ErrPermission) || errors.Is(err, errors.ErrUnsupported)
+	}
+	return byDesign(p.ConditionalAccessErr) || (p.ConditionalAccessErr == nil && byDesign(p.SecurityDefaultsErr))
+}
 
 // selfMFAPolicyChecks evaluates the sign-in policies ReadSelf read for the
-// signed-in account, when it could read them; otherwise the checks that
-// depend on them are unknown, naming the credential that could read them.
-func selfMFAPolicyChecks(self directory.Self) []Check {
+// signed-in account, when it could read them. When the account may not read
+// them (by design: see [selfPoliciesNotVisible]), mfa.enforced is not run
+// and is listed as not visible, and mfa.phishing-resistant judges what the
+// account can see: not applicable, a highly privileged account without a
+// phishing-resistant method (fails: no policy can make up for it), or one
+// with a method (warns: the policy half is not visible). Any other failure
+// to read them leaves both checks unknown, as in Verify.
+func selfMFAPolicyChecks(self directory.Self) ([]Check, []NotVisible) {
 	p := self.SignInPolicies
 	s := mfapolicy.Subject{
 		UserID:      self.User.ID,
@@ -56,15 +76,12 @@ func selfMFAPolicyChecks(self directory.Self) []Check {
 			}
 		}
 	}
-	cs := []Check{
+	if policiesDeniedByDesign(p) {
+		pr := assessmentCheck(CheckMFAPhishingResistant, mfapolicy.PhishingResistantMethodOnly(s, self.AuthenticationMethods, self.AuthenticationMethodsErr))
+		return []Check{pr}, []NotVisible{selfPoliciesNotVisible}
+	}
+	return []Check{
 		assessmentCheck(CheckMFAEnforced, mfapolicy.MFA(s, p)),
 		assessmentCheck(CheckMFAPhishingResistant, mfapolicy.PhishingResistant(s, p, self.AuthenticationMethods, self.AuthenticationMethodsErr)),
-	}
-	for i, c := range cs {
-		if c.Status == StatusUnknown && (errors.Is(p.ConditionalAccessErr, directory.ErrPermission) || errors.Is(p.ConditionalAccessErr, errors.ErrUnsupported) ||
-			errors.Is(p.SecurityDefaultsErr, directory.ErrPermission)) {
-			cs[i].Remediation = selfPolicyHint
-		}
-	}
-	return cs
+	}, nil
 }

@@ -40,6 +40,10 @@ type Options struct {
 	// two timestamps of a new account differ by a second or so).
 	// Default: 5 seconds.
 	PasswordChangeTolerance time.Duration
+	// AuthorityHost is the Microsoft Entra authority of the tenant's
+	// cloud, for the admin-consent URL in the consent checks'
+	// remediation. Default: serviceaccount.DefaultAuthorityHost (global).
+	AuthorityHost string
 }
 
 // Verifier checks service accounts in one directory. It is safe for
@@ -84,6 +88,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	snap, err := directory.ReadSnapshot(ctx, v.dir, directory.SnapshotRequest{
 		User: acct.Key(), RoleAssignments: true, AuthenticationMethods: true, RolePaths: true, SignInActivity: true,
 		MemberOf: true, SignInPolicies: true,
+		Consent: consentRequest(acct),
 	})
 	if err != nil {
 		return Report{}, &Error{Account: acct.String(), Err: err}
@@ -100,6 +105,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 		if c, ok := privilegedExpectedCheck(expected); ok {
 			rep.Checks = append(rep.Checks, c)
 		}
+		rep.Checks = append(rep.Checks, consentChecks(v.consentFacts(acct, "", snap.Consent))...)
 		return rep, nil
 	case snap.UserErr != nil:
 		return Report{}, &Error{Account: acct.String(), Err: snap.UserErr}
@@ -123,6 +129,7 @@ func (v *Verifier) Verify(ctx context.Context, acct serviceaccount.Account) (Rep
 	}
 	rep.Checks = append(rep.Checks, mfaPolicyChecks(snap, rep.CheckedAt)...)
 	rep.Checks = append(rep.Checks, roleChecks(expected, snap, rep.CheckedAt)...)
+	rep.Checks = append(rep.Checks, consentChecks(v.consentFacts(rep.Account, u.ID, snap.Consent))...)
 	v.opts.Logger.LogAttrs(ctx, slog.LevelDebug, "verify: done", slog.String("upn", u.UserPrincipalName), slog.Bool("passed", rep.Passed()), slog.Int("failed", len(rep.Failed())))
 	return rep, nil
 }
@@ -143,6 +150,10 @@ var titles = map[string]string{
 	CheckNoUnexpectedPrivAdm:  "No unexpected privileged role",
 	CheckPrivilegedExpected:   "Privileged roles were asked for",
 	CheckCredentialRegistered: "Strong method registered and no usable Temporary Access Pass left",
+
+	CheckConsentAppPresent:    "The partner application is present and enabled in the tenant",
+	CheckConsentScopes:        "The partner application is consented for every needed scope, for this account",
+	CheckConsentNoExtraScopes: "No consented scope beyond the needed ones",
 }
 
 // severities are the rules' severities: a rule's severity does not depend
@@ -163,4 +174,8 @@ var severities = map[string]Severity{
 	CheckNoUnexpectedPrivAdm:  SeverityCritical,
 	CheckPrivilegedExpected:   SeverityHigh,
 	CheckCredentialRegistered: SeverityHigh,
+
+	CheckConsentAppPresent:    SeverityHigh,
+	CheckConsentScopes:        SeverityHigh,
+	CheckConsentNoExtraScopes: SeverityInfo,
 }

@@ -69,7 +69,16 @@
 // Domain.Read.All, and Policy.Read.All to evaluate the MFA warning. A
 // user's groups (GET /users/{id}/transitiveMemberOf) need no more than
 // User.Read.All: without a permission to read groups, Graph returns them
-// with their id only, which is all the evaluation needs.
+// with their id only, which is all the evaluation needs. Reading a partner
+// application's consent ([Directory.ServicePrincipal],
+// [Directory.PermissionGrants]) needs Application.Read.All and
+// Directory.Read.All (the least privileged permission Microsoft lists for
+// listing delegated permission grants); granting it
+// ([Directory.CreateServicePrincipal], [Directory.CreatePermissionGrant],
+// [Directory.UpdatePermissionGrantScope], [Directory.DeletePermissionGrant])
+// needs Application.ReadWrite.All (for a missing service principal) and
+// DelegatedPermissionGrant.ReadWrite.All (delegated: Cloud Application
+// Administrator or Application Administrator).
 //
 // The sign-in policies are decoded with encoding/json into the directory
 // types (which carry Graph's JSON names), not with the SDK's models: the
@@ -105,6 +114,11 @@
 // seen), [Directory.CreateRoleAssignments] creates up to 20 assignments per
 // round trip, and [Directory.DeleteUserAndRoleAssignments] deletes the
 // assignments first and then the user in one, chained with dependsOn.
+// A snapshot that asks for a partner application's consent
+// (directory.SnapshotRequest.Consent) adds three items to the same $batch:
+// GET /servicePrincipals(appId='{client}') and (appId of Microsoft Graph),
+// and GET /servicePrincipals(appId='{client}')/oauth2PermissionGrants,
+// each addressed by appId so that none waits for another's answer.
 // [Directory.ReadSelf] (a delegated credential: the signed-in account reads
 // itself) takes at most two: /me, its methods, its role assignments and
 // the sign-in policies in one, its memberships in a second only when the role-assignment list is

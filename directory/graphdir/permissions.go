@@ -79,6 +79,9 @@ func (e endpoint) requirement() directory.Requirement {
 		// ("permissions for another user's memberships").
 		return directory.Requirement{Permissions: []string{"User.Read.All", "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"}}
 	}
+	if r := consentRequirement(e); !r.IsZero() {
+		return r
+	}
 	if r := e.selfRequirement(); !r.IsZero() {
 		return r
 	}

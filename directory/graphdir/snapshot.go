@@ -24,33 +24,40 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	var snap directory.Snapshot
 	key := req.User
 	var domainsItem *batchItem
+	var tenantItems []*batchItem // the items that do not depend on the user
 	if req.Domains {
 		domainsItem = item(listDomains())
+		tenantItems = append(tenantItems, domainsItem)
 	}
 	var policies policyItems
 	if req.SignInPolicies {
 		policies = newPolicyItems()
+		tenantItems = append(tenantItems, policies.items()...)
 	}
-	if key == "" {
-		snap.UserErr = invalidArgument(opGetUser, quote(key), "empty object ID or userPrincipalName")
-		failUserParts(&snap, req, snap.UserErr)
-		var items []*batchItem
-		if domainsItem != nil {
-			items = append(items, domainsItem)
-		}
-		if req.SignInPolicies {
-			items = append(items, policies.items()...)
-		}
-		if len(items) > 0 {
-			if err := d.batch(ctx, items); err != nil && ctx.Err() != nil {
-				return directory.Snapshot{}, ctx.Err()
-			}
-		}
+	var consent consentItems
+	if req.Consent != nil {
+		consent = newConsentItems(*req.Consent)
+		tenantItems = append(tenantItems, consent.all()...)
+	}
+	readTenantParts := func() {
 		if domainsItem != nil {
 			snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
 		}
 		if req.SignInPolicies {
 			snap.SignInPolicies = policies.read(ctx, d)
+		}
+		if req.Consent != nil {
+			snap.Consent = consent.read(ctx, d)
+		}
+	}
+	if key == "" {
+		snap.UserErr = invalidArgument(opGetUser, quote(key), "empty object ID or userPrincipalName")
+		failUserParts(&snap, req, snap.UserErr)
+		if len(tenantItems) > 0 {
+			if err := d.batch(ctx, tenantItems); err != nil && ctx.Err() != nil {
+				return directory.Snapshot{}, ctx.Err()
+			}
+			readTenantParts()
 		}
 		return snap, nil
 	}
@@ -74,9 +81,7 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		methodsItem = item(listMethods(firstNonEmpty(principal, key)))
 		items = append(items, methodsItem)
 	}
-	if domainsItem != nil {
-		items = append(items, domainsItem)
-	}
+	items = append(items, tenantItems...)
 	var paths *rolePathItems
 	if req.RolePaths {
 		var first []*batchItem
@@ -88,21 +93,13 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		signInItem = item(getSignInActivity(firstNonEmpty(principal, key)))
 		items = append(items, signInItem)
 	}
-	if req.SignInPolicies {
-		items = append(items, policies.items()...)
-	}
 	if err := d.batch(ctx, items); err != nil {
 		if ctx.Err() != nil {
 			return directory.Snapshot{}, ctx.Err()
 		}
 		return directory.Snapshot{}, err
 	}
-	if domainsItem != nil {
-		snap.Domains, snap.DomainsErr = readList(ctx, d, domainsItem, domains)
-	}
-	if req.SignInPolicies {
-		snap.SignInPolicies = policies.read(ctx, d)
-	}
+	readTenantParts()
 	snap.UserErr = userItem.error()
 	if snap.UserErr == nil {
 		snap.User, snap.UserErr = readUser(userItem.request, userItem.answer())

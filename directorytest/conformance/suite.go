@@ -71,6 +71,7 @@ func TestDirectory(t *testing.T, newDir func(t *testing.T) directory.Directory) 
 		{"RolePaths", s.testRolePaths}, // suite_privilege.go
 		{"AccessPass", s.testAccessPass},
 		{"SignInPolicies", s.testSignInPolicies}, // suite_policies.go
+		{"Consent", s.testConsent},
 	} {
 		t.Run(tc.name, tc.fn)
 	}

@@ -1,11 +1,14 @@
 // Command onboard runs the whole customer-consent procedure offline, on an
-// embedded demo tenant: provision a Teams + Exchange service account, show
-// the plan and the result, verify it (fails: the password was not changed
-// and no MFA method is registered), act out the owner's first sign-in and
-// MFA registration, verify signed in as the account itself (the
-// procedure's own verification, passes), verify again from the customer's
-// side (passes), show drift (a role added by hand) being caught, and
-// deprovision.
+// embedded demo tenant: provision a Teams + Exchange service account and
+// grant the demo partner application (demo.PartnerApp) its scopes for that
+// account alone, show the plan and the result, verify it (fails: the
+// password was not changed and no MFA method is registered), act out the
+// owner's first sign-in and MFA registration, verify signed in as the
+// account itself (the procedure's own verification, passes), verify again
+// from the customer's side (passes), show drift being caught (an
+// administrator's tenant-wide consent: a warning; a role added by hand: a
+// failure), and deprovision (the account's own grant goes with it; the
+// tenant-wide one is left alone).
 //
 // With -tap it walks the passwordless path instead: the account gets a
 // random password nobody receives and a one-time Temporary Access Pass
@@ -106,13 +109,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		UsageLocation:     "AU",
 		Workloads:         []roles.Workload{roles.Teams, roles.Exchange},
 		Access:            roles.Admin,
+		// The partner's application signs in as the account with these
+		// delegated scopes; GrantConsent grants them to this account
+		// alone (not "Grant admin consent for the organisation", which
+		// would cover every user of the tenant).
+		PartnerApp:   demo.PartnerApp(),
+		GrantConsent: true,
 	}
-	// The changes Plan and Provision make: the account, (the pass,) two roles.
-	changes := 3
+	// The changes Plan and Provision make: the account, (the pass,) the
+	// partner application's service principal and its grant, two roles.
+	changes := 5
 	if *tap {
 		// Long enough for the owner's sign-in two hours later; one use.
 		spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: 4 * time.Hour, UsableOnce: true}
-		changes = 4
+		changes = 6
 	}
 
 	out.step("1. Plan: what Provision would change in the customer's tenant")
@@ -122,13 +132,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	out.text(plan.String())
 	if plan.Exists || len(plan.Changes) != changes {
-		return fmt.Errorf("plan: want a new account with 2 roles, got %d change(s)", len(plan.Changes))
+		return fmt.Errorf("plan: want a new account with 2 roles and the partner application's consent, got %d change(s)", len(plan.Changes))
 	}
 
 	if *tap {
-		out.step("2. Provision: create the account, issue its Temporary Access Pass, then assign the roles")
+		out.step("2. Provision: create the account, grant the partner application's scopes to it alone, issue its Temporary Access Pass, then assign the roles")
 	} else {
-		out.step("2. Provision: create the account and assign the roles")
+		out.step("2. Provision: create the account, grant the partner application's scopes to it alone, assign the roles")
 	}
 	res, err := prov.Provision(ctx, spec)
 	if err != nil {
@@ -230,7 +240,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("re-provision: want no writes, got %d", n)
 	}
 
-	out.step("8. Drift: an admin adds Global Administrator by hand; Verify catches it")
+	out.step("8. Consent drift: an administrator clicks \"Grant admin consent\" for the partner application; Verify warns")
+	sp, err := tenant.ServicePrincipal(ctx, demo.PartnerAppID)
+	if err != nil {
+		return fmt.Errorf("read the partner application: %w", err)
+	}
+	graph, err := tenant.ServicePrincipal(ctx, directory.MicrosoftGraphAppID)
+	if err != nil {
+		return fmt.Errorf("read Microsoft Graph: %w", err)
+	}
+	tenantWide, err := tenant.CreatePermissionGrant(ctx, directory.PermissionGrant{
+		ClientID: sp.ID, ConsentType: directory.ConsentAllPrincipals, ResourceID: graph.ID, Scope: directory.JoinScopes(demo.PartnerScopes),
+	})
+	if err != nil {
+		return fmt.Errorf("tenant-wide consent: %w", err)
+	}
+	rep, err = ver.Verify(ctx, acct)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	out.report(rep)
+	if c := mustCheck(rep, verify.CheckConsentScopes); c.Status != verify.StatusWarn || !rep.Passed() {
+		// A warning passes: the account works, but the application may
+		// now act as every user of the tenant.
+		return fmt.Errorf("consent drift verify: want consent.scopes to warn, got %s", c.Status)
+	}
+
+	out.step("9. Drift: an admin adds Global Administrator by hand; Verify catches it")
 	ga, _ := roles.Lookup("Global Administrator")
 	if _, err := tenant.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: acct.ID, RoleDefinitionID: ga.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
 		return fmt.Errorf("add role by hand: %w", err)
@@ -244,7 +280,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("drift verify: %w", err)
 	}
 
-	out.step("9. Deprovision: remove the roles and delete the account")
+	out.step("10. Deprovision: remove the account's own grant and roles, and delete the account")
 	if err := prov.Deprovision(ctx, acct); err != nil {
 		return fmt.Errorf("deprovision: %w", err)
 	}
@@ -259,6 +295,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("after deprovision: want account.exists to fail")
 	}
 	out.text(fmt.Sprintf("  %s is gone: %s\n", acct.UserPrincipalName, mustCheck(rep, verify.CheckExists).Evidence))
+	grants, err := tenant.PermissionGrants(ctx, demo.PartnerAppID)
+	if err != nil {
+		return fmt.Errorf("read grants: %w", err)
+	}
+	if len(grants) != 1 || grants[0].ID != tenantWide.ID {
+		return fmt.Errorf("after deprovision: want only the tenant-wide grant left, got %v", grants)
+	}
+	out.text(fmt.Sprintf("  the account's grant is gone; the tenant-wide grant %s is left alone (revoke it in Enterprise applications > Permissions)\n", tenantWide.ID))
 
 	out.step("Onboarding walk-through behaved as expected.")
 	return nil

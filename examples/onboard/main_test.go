@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/cloudhub/consent/examples/internal/demo"
 )
 
 func TestOnboardWalkThrough(t *testing.T) {
@@ -15,9 +17,12 @@ func TestOnboardWalkThrough(t *testing.T) {
 	}
 	s := out.String()
 	for _, want := range []string{
-		"3 to add, 0 to remove",
+		"5 to add, 0 to remove",
+		"+ consent " + demo.PartnerAppID,
+		"tenant-wide grant also covers EVERY user",
+		"the tenant-wide grant",
 		"temporary password: [REDACTED]",
-		"FAILED (3 of 12 checks did not pass)",
+		"FAILED (3 of 15 checks did not pass)",
 		"PASSED",
 		"(signed in as the account, tenant ",
 		"Not visible to this credential",
@@ -38,7 +43,7 @@ func TestOnboardPasswordless(t *testing.T) {
 	}
 	s := out.String()
 	for _, want := range []string{
-		"4 to add, 0 to remove",
+		"6 to add, 0 to remove",
 		"+ Temporary Access Pass for svc-cloudhub@contoso.onmicrosoft.com",
 		"Temporary Access Pass policy: allowed",
 		"Temporary Access Pass: [REDACTED] (valid ",
@@ -77,8 +82,8 @@ func TestOnboardJSONReports(t *testing.T) {
 	}
 	// Standard output is JSON Lines: one report per line, nothing else.
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("%d lines on stdout, want 4 reports:\n%s", len(lines), out.String())
+	if len(lines) != 5 {
+		t.Fatalf("%d lines on stdout, want 5 reports:\n%s", len(lines), out.String())
 	}
 	for i, line := range lines {
 		var rep struct {

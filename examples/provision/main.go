@@ -5,6 +5,7 @@
 //
 //	go run ./examples/provision -upn svc-cloudhub@contoso.onmicrosoft.com -workloads teams,exchange
 //	go run ./examples/provision -workloads exchange -read-only -allow-privileged -json
+//	go run ./examples/provision -app-id c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f -scopes User.ReadWrite.All,Group.ReadWrite.All -grant-consent
 //	go run ./examples/provision -workloads teams -tap -tap-lifetime 1h -tap-once
 //
 // With -tap the account is onboarded passwordless: its password is random
@@ -53,6 +54,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	extra := fs.String("roles", "", "comma-separated extra roles, by name or template ID")
 	allowPriv := fs.Bool("allow-privileged", false, "allow roles Microsoft marks privileged")
 	adopt := fs.Bool("adopt", false, "converge an existing account this SDK did not create")
+	appID := fs.String("app-id", "", "application (client) ID of the partner application that signs in as the account (empty: no consent checks)")
+	scopes := fs.String("scopes", "User.ReadWrite.All", "comma-separated delegated Microsoft Graph scopes the partner application needs (with -app-id)")
+	grantConsent := fs.Bool("grant-consent", false, "grant -scopes of -app-id to this account alone (without it, print the admin-consent URL)")
 	planOnly := fs.Bool("plan", false, "only show what would change")
 	asJSON := fs.Bool("json", false, "print machine-readable JSON")
 	showPassword := fs.Bool("show-password", false, "print the temporary password, or the Temporary Access Pass with -tap (only on a terminal you trust)")
@@ -97,6 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		UserPrincipalName: *upn, DisplayName: *displayName, UsageLocation: *usage,
 		Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra),
 		AllowPrivileged: *allowPriv, Adopt: *adopt,
+		PartnerApp: flagparse.PartnerApp(*appID, *scopes), GrantConsent: *grantConsent,
 	}
 	if *tap {
 		spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{Lifetime: *tapLifetime, UsableOnce: *tapOnce, Renew: *tapRenew}

@@ -35,6 +35,12 @@ func TestProvisionDemo(t *testing.T) {
 		{[]string{"-tap", "-tap-lifetime", "10h"}, 1, "maximumLifetimeInMinutes 480"},
 		{[]string{"-tap", "-tap-lifetime", "5m"}, 2, "TemporaryAccessPass.Lifetime"},
 		{[]string{"-tap-once"}, 2, "need -tap"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f", "-scopes", "User.ReadWrite.All,Group.ReadWrite.All", "-grant-consent", "-plan"}, 0, "+ consent c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f  # scopes User.ReadWrite.All Group.ReadWrite.All for this account only"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f", "-grant-consent"}, 0, "created, 4 change(s)"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f"}, 0, "https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f"},
+		{[]string{"-app-id", "cloudhub", "-plan"}, 2, "check -app-id"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f", "-scopes", "User.Read,user.read", "-plan"}, 2, "check -scopes"},
+		{[]string{"-grant-consent", "-plan"}, 2, "needs PartnerApp"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), tc.args, &out, &errOut)

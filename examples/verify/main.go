@@ -51,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	extra := fs.String("roles", "", "comma-separated extra expected roles")
 	usage := fs.String("usage-location", "", "expected usage location (empty: any)")
 	self := fs.Bool("self", false, "sign in as the service account itself (-auth device or browser) and check it is ready for the partner")
+	appID := fs.String("app-id", "", "application (client) ID of the partner application: check its consent for the account (empty: no consent checks)")
+	scopes := fs.String("scopes", "User.ReadWrite.All", "comma-separated delegated Microsoft Graph scopes the partner application needs (with -app-id)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "log to stderr")
 	fs.Usage = func() {
@@ -86,7 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *readOnly {
 		access = roles.ReadOnly
 	}
-	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra), UsageLocation: *usage}
+	acct := serviceaccount.Account{ID: *id, UserPrincipalName: *upn, Workloads: ws, Access: access, Roles: flagparse.SplitList(*extra), UsageLocation: *usage,
+		PartnerApp: flagparse.PartnerApp(*appID, *scopes)}
 	if err := validate(acct, *self); err != nil {
 		fmt.Fprintln(stderr, "verify:", err)
 		if hint := flagparse.Hint(err); hint != "" {
@@ -110,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "verify:", err)
 		return 2
 	}
-	rep, err := check(verify.New(t.Directory, &verify.Options{Logger: logger, Now: t.Now}), ctx, acct)
+	rep, err := check(verify.New(t.Directory, &verify.Options{Logger: logger, Now: t.Now, AuthorityHost: t.AuthorityHost}), ctx, acct)
 	if err != nil {
 		fmt.Fprintln(stderr, err) // a *verify.Error says "verify: ..." itself
 		return 3

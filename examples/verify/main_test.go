@@ -34,6 +34,8 @@ func TestVerifyDemo(t *testing.T) {
 		{[]string{"-self", "-workloads", "teams,exchange"}, 1, "Ask the customer's administrator to assign the missing role"},
 		{[]string{"-self", "-upn", "nobody@contoso.onmicrosoft.com"}, 2, "not found"},
 		{[]string{"-self", "-tenant", "contoso.onmicrosoft.com", "-auth", "secret"}, 2, "want -auth device or browser"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f", "-scopes", "User.ReadWrite.All"}, 1, "/adminconsent?client_id=c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f"},
+		{[]string{"-app-id", "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f", "-scopes", "User.Read User.ReadWrite.All"}, 2, "check -scopes"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), tc.args, &out, &errOut)

@@ -150,7 +150,7 @@ func lowerFirst(s string) string {
 // the Phishing-resistant MFA strength: FIDO2 security keys and passkeys,
 // Windows Hello for Business, and platform credentials (macOS Platform
 // SSO), which Microsoft documents as phishing-resistant.
-var phishingResistantMethods = []directory.MethodType{
+var phishingResistantTypes = []directory.MethodType{
 	directory.MethodFido2, directory.MethodWindowsHelloForBusiness, directory.MethodPlatformCredential,
 }
 
@@ -161,33 +161,9 @@ var phishingResistantMethods = []directory.MethodType{
 // whose every combination is phishing-resistant. Other accounts are
 // NotApplicable.
 func PhishingResistant(s Subject, p directory.SignInPolicies, methods []directory.AuthenticationMethod, methodsErr error) Assessment {
-	if s.RolesErr != nil {
-		return Assessment{Verdict: Unknown, Err: s.RolesErr, Evidence: fmt.Sprintf("role assignments could not be read: %v", s.RolesErr)}
-	}
-	var held []string
-	for _, r := range s.Roles {
-		if roles.IsHighlyPrivileged(r.ID) {
-			held = append(held, r.name())
-		}
-	}
-	if len(held) == 0 {
-		ev := fmt.Sprintf("not applicable: holds none of the %d highly privileged roles (CISA SCuBA MS.AAD.3.6v1)", len(roles.HighlyPrivileged()))
-		if s.EligibleErr != nil {
-			ev += "; PIM eligibilities not read (" + s.EligibleErr.Error() + ")"
-		}
-		return Assessment{Verdict: NotApplicable, Evidence: ev}
-	}
-	ev := []string{"highly privileged: " + strings.Join(held, ", ")}
-	if methodsErr != nil {
-		return Assessment{Verdict: Unknown, Err: methodsErr, Evidence: strings.Join(append(ev, fmt.Sprintf("authentication methods could not be read: %v", methodsErr)), "; ")}
-	}
-	var key []string
-	for _, m := range methods {
-		for _, t := range phishingResistantMethods {
-			if m.Type == t {
-				key = append(key, string(m.Type))
-			}
-		}
+	ev, key, done, early := phishingResistantMethods(s, methods, methodsErr)
+	if done {
+		return early
 	}
 	if p.ConditionalAccessErr != nil {
 		return Assessment{Verdict: Unknown, Err: p.ConditionalAccessErr, Evidence: strings.Join(append(ev, fmt.Sprintf("Conditional Access policies could not be read: %v", p.ConditionalAccessErr)), "; ")}
@@ -255,4 +231,61 @@ func rolesReferenced(p directory.SignInPolicies) bool {
 		}
 	}
 	return false
+}
+
+// phishingResistantMethods assesses what MS.AAD.3.6v1 asks of the account
+// before any policy is read: done (with a) when the rule does not apply or
+// a read it needs failed; otherwise the evidence so far and the
+// phishing-resistant methods registered.
+func phishingResistantMethods(s Subject, methods []directory.AuthenticationMethod, methodsErr error) (ev, key []string, done bool, a Assessment) {
+	if s.RolesErr != nil {
+		return nil, nil, true, Assessment{Verdict: Unknown, Err: s.RolesErr, Evidence: fmt.Sprintf("role assignments could not be read: %v", s.RolesErr)}
+	}
+	var held []string
+	for _, r := range s.Roles {
+		if roles.IsHighlyPrivileged(r.ID) {
+			held = append(held, r.name())
+		}
+	}
+	if len(held) == 0 {
+		e := fmt.Sprintf("not applicable: holds none of the %d highly privileged roles (CISA SCuBA MS.AAD.3.6v1)", len(roles.HighlyPrivileged()))
+		if s.EligibleErr != nil {
+			e += "; PIM eligibilities not read (" + s.EligibleErr.Error() + ")"
+		}
+		return nil, nil, true, Assessment{Verdict: NotApplicable, Evidence: e}
+	}
+	ev = []string{"highly privileged: " + strings.Join(held, ", ")}
+	if methodsErr != nil {
+		return nil, nil, true, Assessment{Verdict: Unknown, Err: methodsErr, Evidence: strings.Join(append(ev, fmt.Sprintf("authentication methods could not be read: %v", methodsErr)), "; ")}
+	}
+	for _, m := range methods {
+		for _, t := range phishingResistantTypes {
+			if m.Type == t {
+				key = append(key, string(m.Type))
+			}
+		}
+	}
+	return ev, key, false, Assessment{}
+}
+
+// PhishingResistantMethodOnly assesses the half of MS.AAD.3.6v1 that a
+// credential which may not read the tenant's sign-in policies can see (the
+// service account signed in as itself): NotApplicable for an account
+// holding no highly privileged role; NotEnforced when it holds one and has
+// no phishing-resistant method registered (no policy can make up for
+// that); Conditional when a method is registered, since whether a policy
+// requires it is not visible; Unknown when the roles or the methods could
+// not be read.
+func PhishingResistantMethodOnly(s Subject, methods []directory.AuthenticationMethod, methodsErr error) Assessment {
+	ev, key, done, a := phishingResistantMethods(s, methods, methodsErr)
+	if done {
+		return a
+	}
+	if len(key) == 0 {
+		ev = append(ev, "no phishing-resistant method registered (FIDO2 security key or passkey, Windows Hello for Business, platform credential)")
+		return Assessment{Verdict: NotEnforced, Evidence: strings.Join(ev, "; "), Remediation: remedyKey}
+	}
+	ev = append(ev, "registered: "+strings.Join(key, ", "), "whether a Conditional Access policy requires phishing-resistant MFA is not visible to this credential")
+	return Assessment{Verdict: Conditional, Evidence: strings.Join(ev, "; "),
+		Remediation: "Ask the customer to run Verify (admin side) with an app granted Policy.Read.All, or signed in as a Security Reader or Global Reader, to check the policy half: " + remedyPolicy}
 }

@@ -28,6 +28,12 @@
 //	GET    /users/{id}/authentication/temporaryAccessPassMethods
 //	POST   /users/{id}/authentication/temporaryAccessPassMethods
 //	DELETE /users/{id}/authentication/temporaryAccessPassMethods/{id}
+//	GET    /servicePrincipals(appId='{appId}')
+//	GET    /servicePrincipals(appId='{appId}')/oauth2PermissionGrants
+//	POST   /servicePrincipals                  ({"appId": ...})
+//	POST   /oauth2PermissionGrants
+//	PATCH  /oauth2PermissionGrants/{id}        (scope only; 204)
+//	DELETE /oauth2PermissionGrants/{id}
 //	POST   /$batch
 //
 // and the other paths to a role and the sign-in activity (see

@@ -493,6 +493,9 @@ func (s *Server) dispatch(ctx context.Context, who identity, method, rel, rawQue
 	if resp, ok := c.serveRolePaths(rt); ok { // rolepaths.go
 		return resp
 	}
+	if resp, ok := c.consent(rt); ok {
+		return resp
+	}
 	switch rt.endpoint {
 	case GetUser:
 		return c.getUser(rt.key)
@@ -542,6 +545,9 @@ func parseRoute(method, rel string) route {
 	segs := strings.Split(strings.Trim(rel, "/"), "/")
 	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
 	if rt, ok := policyRoute(method, segs, is); ok {
+		return rt
+	}
+	if rt, ok := parseConsentRoute(method, segs); ok {
 		return rt
 	}
 	switch {

@@ -80,6 +80,19 @@ func NewTenant() *Tenant {
 	return &Tenant{Fake: f, Clock: c}
 }
 
+// PartnerAppID is the application (client) ID of the demo partner
+// application (a made-up "Cloud User Hub"), and PartnerScopes the delegated
+// Microsoft Graph scopes it works with.
+const PartnerAppID = "c1a0d0b5-2f3e-4c6d-9e8f-0a1b2c3d4e5f"
+
+// PartnerScopes are the demo partner application's scopes.
+var PartnerScopes = []string{"User.ReadWrite.All", "Group.ReadWrite.All", "TeamSettings.ReadWrite.All"}
+
+// PartnerApp returns the demo partner application.
+func PartnerApp() *serviceaccount.PartnerApp {
+	return &serviceaccount.PartnerApp{ClientID: PartnerAppID, Scopes: append([]string(nil), PartnerScopes...)}
+}
+
 // HandMadeUPN is the account the customer created by hand in the seeded
 // tenant, following the manual procedure.
 const HandMadeUPN = "cloudhub-svc@" + Domain

@@ -35,15 +35,38 @@ func SplitList(s string) []string {
 // fieldFlags names the flag that sets each field of serviceaccount.Spec and
 // serviceaccount.Account.
 var fieldFlags = map[string]string{
-	"UserPrincipalName": "-upn",
-	"MailNickname":      "-upn",
-	"DisplayName":       "-display-name",
-	"UsageLocation":     "-usage-location",
-	"Workloads":         "-workloads",
-	"Access":            "-read-only",
-	"Roles":             "-roles",
-	"ID":                "-id",
-	"Account":           "-upn or -id",
+	"UserPrincipalName":   "-upn",
+	"MailNickname":        "-upn",
+	"DisplayName":         "-display-name",
+	"UsageLocation":       "-usage-location",
+	"Workloads":           "-workloads",
+	"Access":              "-read-only",
+	"Roles":               "-roles",
+	"ID":                  "-id",
+	"Account":             "-upn or -id",
+	"PartnerApp.ClientID": "-app-id",
+	"PartnerApp.Scopes":   "-scopes",
+	"GrantConsent":        "-app-id",
+}
+
+// flagFor names the flag behind field; an element of a list field
+// ("PartnerApp.Scopes[1]") is the list's.
+func flagFor(field string) string {
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		field = field[:i]
+	}
+	return fieldFlags[field]
+}
+
+// PartnerApp returns the partner application -app-id and -scopes (a
+// comma-separated list) describe, or nil when appID is empty (no consent
+// checks). It does not validate: Spec and Account validation name the
+// fields.
+func PartnerApp(appID, scopes string) *serviceaccount.PartnerApp {
+	if strings.TrimSpace(appID) == "" {
+		return nil
+	}
+	return &serviceaccount.PartnerApp{ClientID: strings.TrimSpace(appID), Scopes: SplitList(scopes)}
 }
 
 // Hint returns "check -upn, -usage-location" for the flags behind the
@@ -64,7 +87,7 @@ func Hint(err error) string {
 				walk(inner)
 			}
 		case *serviceaccount.FieldError:
-			add(fieldFlags[e.Field])
+			add(flagFor(e.Field))
 			if errors.Is(e, serviceaccount.ErrPrivileged) {
 				add("-allow-privileged")
 			}

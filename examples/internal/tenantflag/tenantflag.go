@@ -66,6 +66,9 @@ type Tenant struct {
 	Directory          directory.Directory
 	ProvisionerOptions serviceaccount.Options
 	Now                func() time.Time
+	// AuthorityHost is the Microsoft Entra authority of the tenant's
+	// cloud (for admin-consent URLs); empty for the global cloud.
+	AuthorityHost string
 }
 
 // Open returns the tenant the flags name: the seeded demo tenant without
@@ -90,7 +93,9 @@ func (f *Flags) Open(ctx context.Context, logger *slog.Logger, stderr io.Writer)
 	if err != nil {
 		return Tenant{}, err
 	}
-	return Tenant{Directory: dir, Now: time.Now}, nil
+	authority := cl.AzureCloud().ActiveDirectoryAuthorityHost
+	return Tenant{Directory: dir, Now: time.Now, AuthorityHost: authority,
+		ProvisionerOptions: serviceaccount.Options{AuthorityHost: authority}}, nil
 }
 
 // Credential builds the azidentity credential -auth names, configured for
