@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +31,7 @@ var consentBackends = []consentBackend{
 	{"fake", func(t *testing.T) (directory.Directory, *directorytest.Fake, *graphtest.Server, *clock) {
 		c := newClock()
 		f := directorytest.New(&directorytest.Options{Now: c.Now})
+		seedPolicies(t, f) // as newGraphEnv does
 		return f, f, nil, c
 	}},
 	{"graph", func(t *testing.T) (directory.Directory, *directorytest.Fake, *graphtest.Server, *clock) {
@@ -39,7 +41,10 @@ var consentBackends = []consentBackend{
 }
 
 // passingConsentAccount provisions the account, signs its owner in and
-// registers MFA, so that only the consent checks can fail.
+// registers MFA (a FIDO2 key too: the spec's Exchange and SharePoint
+// Administrator are highly privileged, and the tenant's seeded policy
+// requires phishing-resistant MFA for them), so that only the consent
+// checks can fail.
 func passingConsentAccount(t *testing.T, dir directory.Directory, f *directorytest.Fake, c *clock) serviceaccount.Account {
 	t.Helper()
 	ctx := context.Background()
@@ -50,8 +55,10 @@ func passingConsentAccount(t *testing.T, dir directory.Directory, f *directoryte
 	if err := f.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
-		t.Fatal(err)
+	for _, m := range []directory.MethodType{directory.MethodMicrosoftAuthenticator, directory.MethodFido2} {
+		if _, err := f.RegisterMethod(ctx, res.Account.ID, m, string(m)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	acct := res.Account
 	app := demoApp
@@ -250,17 +257,28 @@ func TestVerifyConsentOneRoundTrip(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Endpoint != graphtest.Batch {
 		t.Fatalf("Verify by object ID sent %d requests, want one $batch: %+v", len(reqs), reqs)
 	}
-	// The consent reads are in the one $batch, with whatever else Verify
-	// reads there.
-	var got []graphtest.Endpoint
+	// The consent reads are in the one $batch, with the sign-in policies
+	// (issue 12) and the role paths (issue 11) beside them.
+	var got, others []graphtest.Endpoint
 	for _, r := range reqs[0].Batch {
 		switch r.Endpoint {
 		case graphtest.GetServicePrincipal, graphtest.ListPermissionGrants:
 			got = append(got, r.Endpoint)
+		default:
+			others = append(others, r.Endpoint)
 		}
 	}
 	want := []graphtest.Endpoint{graphtest.GetServicePrincipal, graphtest.GetServicePrincipal, graphtest.ListPermissionGrants}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("consent items of the $batch mismatch (-want +got):\n%s", diff)
+	}
+	for _, e := range []graphtest.Endpoint{
+		graphtest.GetUser, graphtest.ListAuthenticationMethods, graphtest.ListRoleAssignments,
+		graphtest.GetSecurityDefaults, graphtest.ListConditionalAccess, graphtest.ListAuthenticationStrength,
+		graphtest.ListRoleEligibilitySchedules, graphtest.ListTransitiveMemberOf,
+	} {
+		if !slices.Contains(others, e) {
+			t.Errorf("the $batch lacks %s: %v", e, others)
+		}
 	}
 }

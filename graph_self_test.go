@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -73,8 +74,11 @@ func statuses(rep verify.Report) map[string]verify.Status {
 // right verdict (the memberships are read either way; the scoped ones only
 // when the list is denied), a role held through a role-assignable group
 // fails with evidence naming the group, a custom role is left out of the
-// memberships,
-// and every run costs at most two round trips.
+// memberships, and every run costs at most two round trips. The sign-in
+// policies, which a least-privileged account may not read, are listed as
+// not visible (mfa.enforced not run, mfa.phishing-resistant judged on the
+// methods alone); a transient failure to read them is unknown and never
+// passes; an account that may read them gets the full checks.
 func TestVerifySelfOverGraph(t *testing.T) {
 	members := &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}
 	for _, tc := range []struct {
@@ -84,6 +88,8 @@ func TestVerifySelfOverGraph(t *testing.T) {
 		setup  func(t *testing.T, env *graphEnv, id string)
 		want   func(*serviceaccount.Account)
 		deny   graphtest.Endpoint
+		// fail answers every request to this endpoint with 503.
+		fail graphtest.Endpoint
 		// wantFail and wantUnknown are the checks that fail or are unknown.
 		wantFail, wantUnknown []string
 		// fallback: the scoped memberships must be requested.
@@ -91,10 +97,13 @@ func TestVerifySelfOverGraph(t *testing.T) {
 		// wantEvidence are substrings of roles.no-unexpected-privileged's
 		// evidence.
 		wantEvidence []string
-		// phishingUnknown: mfa.phishing-resistant cannot be settled either:
-		// the roles could not be read, or the account holds a highly
-		// privileged role and may not read the tenant's policies.
-		phishingUnknown bool
+		// policies is how the sign-in policy checks come out: notVisible
+		// (the zero value: the account may not read the policies by
+		// design) or readable (the full checks run, whatever their
+		// verdict); a transient failure lists them in wantUnknown.
+		policies policyVisibility
+		// phishing is the status of mfa.phishing-resistant (default pass).
+		phishing verify.Status
 	}{
 		{name: "ready, list denied", fallback: true},
 		{name: "ready, list allowed", opts: members},
@@ -109,11 +118,15 @@ func TestVerifySelfOverGraph(t *testing.T) {
 				}
 			},
 			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
-		{name: "privileged role through a group, list denied", phishingUnknown: true, fallback: true, setup: tier0Group,
-			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+		{name: "privileged role through a group, list denied", fallback: true, setup: tier0Group,
+			// Highly privileged without a FIDO2 key: fails although the
+			// policies are not visible.
+			phishing:     verify.StatusFail,
+			wantFail:     []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence: []string{"Privileged Role Administrator at /", "through role-assignable group 'Tier0 admins'"}},
-		{name: "privileged role through a group, list allowed", phishingUnknown: true, opts: members, setup: tier0Group,
-			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+		{name: "privileged role through a group, list allowed", opts: members, setup: tier0Group,
+			phishing:     verify.StatusFail,
+			wantFail:     []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence: []string{"Privileged Role Administrator at / — through group 'Tier0 admins'"}},
 		{name: "custom role, list denied", fallback: true,
 			setup: func(t *testing.T, env *graphEnv, id string) {
@@ -128,10 +141,35 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			}},
 		{name: "methods denied", deny: graphtest.ListMyAuthenticationMethods, fallback: true,
 			wantUnknown: []string{verify.CheckMFARegistered}},
-		{name: "memberships denied", deny: graphtest.ListMyTransitiveMemberOf, fallback: true, phishingUnknown: true,
-			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
-		{name: "role objects with limited information", opts: &directorytest.SignInOptions{LimitedRoleObjects: true}, fallback: true, phishingUnknown: true,
-			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "memberships denied", deny: graphtest.ListMyTransitiveMemberOf, fallback: true, phishing: verify.StatusUnknown,
+			wantUnknown: []string{verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "role objects with limited information", opts: &directorytest.SignInOptions{LimitedRoleObjects: true}, fallback: true, phishing: verify.StatusUnknown,
+			wantUnknown: []string{verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "privileged role through a group, FIDO2 key", fallback: true,
+			setup: func(t *testing.T, env *graphEnv, id string) { tier0Group(t, env, id); registerKey(t, env, id) },
+			// The method half passes; the policy half is not visible.
+			phishing: verify.StatusWarn,
+			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "policies fail transiently", fallback: true, fail: graphtest.ListConditionalAccess, setup: tier0Group,
+			// Not by design: both checks unknown, and the report does
+			// not pass.
+			policies: policiesReadable, phishing: verify.StatusUnknown,
+			wantFail:    []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}},
+		{name: "policies fail transiently, ready otherwise", fallback: true, fail: graphtest.ListConditionalAccess,
+			policies: policiesReadable, wantUnknown: []string{verify.CheckMFAEnforced}},
+		{name: "policies readable: Policy.Read.All and Security Reader", opts: policyReader, fallback: true, policies: policiesReadable,
+			setup: securityReader, want: func(a *serviceaccount.Account) { a.Roles = []string{"Security Reader"} }},
+		{name: "policies readable, privileged role through a group, FIDO2 key", opts: policyReader, fallback: true, policies: policiesReadable,
+			setup: func(t *testing.T, env *graphEnv, id string) {
+				securityReader(t, env, id)
+				tier0Group(t, env, id)
+				registerKey(t, env, id)
+			},
+			want: func(a *serviceaccount.Account) { a.Roles = []string{"Security Reader"} },
+			// The tenant's seeded policy requires phishing-resistant MFA
+			// of the highly privileged roles: the full check passes.
+			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
@@ -147,6 +185,9 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			dir := signInOverGraph(t, env, acct.UserPrincipalName, tc.opts, nil)
 			if tc.deny != "" {
 				env.srv.DenyPermission(tc.deny)
+			}
+			if tc.fail != "" {
+				env.srv.FailEndpoint(tc.fail, 1000, http.StatusServiceUnavailable)
 			}
 			env.srv.Reset()
 			rep, err := verify.New(dir, &verify.Options{Now: env.clock.Now}).VerifySelf(ctx, want)
@@ -165,25 +206,21 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			if diff := cmp.Diff(tc.wantFail, fail); diff != "" {
 				t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
 			}
-			// The account may not read the tenant's sign-in policies:
-			// mfa.enforced is unknown (issue 12), and so is
-			// mfa.phishing-resistant when the roles are.
-			wantUnknown := append(slices.Clone(tc.wantUnknown), verify.CheckMFAEnforced)
-			if tc.phishingUnknown {
-				wantUnknown = append(wantUnknown, verify.CheckMFAPhishingResistant)
-			}
+			wantUnknown := slices.Clone(tc.wantUnknown)
 			slices.Sort(wantUnknown)
 			slices.Sort(unk)
 			if diff := cmp.Diff(wantUnknown, unk); diff != "" {
 				t.Errorf("unknown checks (-want +got):\n%s\n%s", diff, rep)
 			}
-			if rep.Passed() != (len(fail)+len(unk) == 0) || rep.Mode != verify.ModeSelf || rep.TenantID != directorytest.DefaultTenantID {
+			if rep.Passed() != (len(tc.wantFail)+len(wantUnknown) == 0) || rep.Mode != verify.ModeSelf || rep.TenantID != directorytest.DefaultTenantID {
 				t.Errorf("passed %v, mode %q, tenant %q", rep.Passed(), rep.Mode, rep.TenantID)
 			}
+			checkPolicyVisibility(t, rep, tc.policies, tc.phishing)
 
 			// Round trips, and the fallback only when the list was denied.
 			reqs := env.srv.Requests()
-			if len(reqs) > 2 {
+			// (A persistent 503 costs the retries on top.)
+			if len(reqs) > 2 && tc.fail == "" {
 				t.Errorf("%d round trips: the budget is 2", len(reqs))
 			}
 			askedMemberships, askedScoped := false, false
@@ -208,7 +245,7 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			}
 
 			// The Fake's signed-in view gives the same verdict.
-			if tc.deny == "" {
+			if tc.deny == "" && tc.fail == "" {
 				view, err := env.fake.SignedInAs(acct.UserPrincipalName, tc.opts)
 				if err != nil {
 					t.Fatal(err)
@@ -222,6 +259,70 @@ func TestVerifySelfOverGraph(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// policyVisibility is whether a self report could read the tenant's
+// sign-in policies.
+type policyVisibility int
+
+const (
+	// policiesNotVisible: denied by design (no Policy.Read.All, no reader
+	// role): mfa.enforced is not run and the policies are listed in
+	// Report.NotVisible.
+	policiesNotVisible policyVisibility = iota
+	// policiesReadable: the policy checks run as in Verify (a transient
+	// failure makes them unknown).
+	policiesReadable
+)
+
+// policyReader signs in through an app granted Policy.Read.All beside the
+// default scopes; with a reader role (securityReader) the account may read
+// the tenant's sign-in policies.
+var policyReader = &directorytest.SignInOptions{Scopes: append([]string{directorytest.ScopePolicyReadAll}, directorytest.DefaultScopes...)}
+
+// policiesNotVisibleWhat is the start of the NotVisible entry for the
+// sign-in policies.
+const policiesNotVisibleWhat = "the tenant's sign-in policies"
+
+// checkPolicyVisibility checks how a self report treated the sign-in
+// policies: mfa.enforced absent and the policies listed as not visible, or
+// mfa.enforced present and nothing listed; mfa.phishing-resistant has the
+// status phishing (the zero value meaning pass). A warning for a highly
+// privileged account with a key names the credential that could check the
+// policy half.
+func checkPolicyVisibility(t *testing.T, rep verify.Report, v policyVisibility, phishing verify.Status) {
+	t.Helper()
+	_, enforced := rep.Check(verify.CheckMFAEnforced)
+	listed := slices.ContainsFunc(rep.NotVisible, func(n verify.NotVisible) bool { return strings.HasPrefix(n.What, policiesNotVisibleWhat) })
+	if want := v == policiesReadable; enforced != want || listed == want {
+		t.Errorf("mfa.enforced run: %v, policies listed as not visible: %v; want %v, %v\n%s", enforced, listed, want, !want, rep)
+	}
+	if phishing == "" {
+		phishing = verify.StatusPass
+	}
+	pr, ok := rep.Check(verify.CheckMFAPhishingResistant)
+	if !ok || pr.Status != phishing {
+		t.Errorf("mfa.phishing-resistant = %+v, want %s", pr, phishing)
+	}
+	if v == policiesNotVisible && phishing == verify.StatusWarn && (!strings.Contains(pr.Evidence, "not visible") || !strings.Contains(pr.Remediation, "Policy.Read.All")) {
+		t.Errorf("mfa.phishing-resistant evidence %q, remediation %q: want the policy half named as not visible and the credential that could check it", pr.Evidence, pr.Remediation)
+	}
+}
+
+// securityReader assigns the account Security Reader, a role that may read
+// the tenant's sign-in policies (with Policy.Read.All).
+func securityReader(t *testing.T, env *graphEnv, id string) {
+	r, _ := roles.Lookup("Security Reader")
+	if _, err := env.fake.CreateRoleAssignment(context.Background(), directory.RoleAssignment{PrincipalID: id, RoleDefinitionID: r.ID, DirectoryScopeID: directory.TenantScope}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// registerKey registers a FIDO2 security key for the account.
+func registerKey(t *testing.T, env *graphEnv, id string) {
+	if _, err := env.fake.RegisterMethod(context.Background(), id, directory.MethodFido2, "key"); err != nil {
+		t.Fatal(err)
 	}
 }
 
