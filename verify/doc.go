@@ -103,8 +103,8 @@
 // design (eligible PIM assignments; custom roles and administrative-unit
 // roles when the roles came from memberships; which role is held through
 // which role-assignable group when the list was denied, and the custom and
-// eligible roles of those groups), each with the credential that could see
-// it.
+// eligible roles of those groups; the tenant's sign-in policies, see
+// below), each with the credential that could see it.
 //
 // Roles held through a role-assignable group: the memberships
 // (/me/transitiveMemberOf) list the built-in roles the account holds
@@ -113,14 +113,26 @@
 // group, named when the account is in exactly one role-assignable group
 // ("— through group 'Tier0 admins' (id)"), else all of them named. Without
 // the list, a failing role check names the account's role-assignable
-// groups and says that memberships cannot tell which holds the role. Those do not count against Passed; a read that failed
-// (an unknown check) does. The tenant's sign-in policies take Policy.Read.All
-// and a reader role, which a service account should not hold: in a self
-// report mfa.enforced (and mfa.phishing-resistant when the account holds a
-// highly privileged role) is unknown, naming the credential that can read
-// them (the customer's admin-side Verify), so a self report passes only for
-// an account that may read them. Remediations say what the partner can do from
-// its side. See VerifySelf for the exact rule of Passed.
+// groups and says that memberships cannot tell which holds the role.
+//
+// The tenant's sign-in policies take Policy.Read.All and a reader role,
+// which a service account should not hold. When they are denied by design
+// (a permission error, or a backend that cannot read them), a self report
+// does not run mfa.enforced and lists the policies under Report.NotVisible,
+// naming the credential that can read them (the customer's admin-side
+// Verify); mfa.phishing-resistant judges the method half alone: not
+// applicable (pass) without a highly privileged role; fail for a highly
+// privileged account without a phishing-resistant method, since no policy
+// can make up for it; warn for one with a method, since whether a policy
+// requires it is not visible. An account that may read the policies gets
+// both checks as in Verify.
+//
+// What is not visible by design does not count against Passed; a read
+// that should have worked and failed (an unknown check) does, the sign-in
+// policies' included: a transient failure to read them makes mfa.enforced
+// (and mfa.phishing-resistant for a highly privileged account) unknown.
+// Remediations say what the partner can do from its side. See VerifySelf
+// for the exact rule of Passed.
 //
 // # Paths to a role
 //

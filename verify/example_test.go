@@ -355,21 +355,25 @@ func ExampleVerifier_VerifySelf() {
 	}
 	fmt.Println("mode:", rep.Mode, "ready for the partner:", rep.Passed())
 	for _, c := range rep.Failed() {
-		// The account may not read the tenant's sign-in policies: the
-		// customer's admin-side Verify settles mfa.enforced.
 		fmt.Println(c.ID, c.Status)
 	}
 	c, _ := rep.Check(verify.CheckRolesAssigned)
 	fmt.Println(c.Evidence)
+	// The account may not read the tenant's sign-in policies: mfa.enforced
+	// is not checked (the customer's admin-side Verify settles it) and
+	// does not count against the verdict.
+	_, ran := rep.Check(verify.CheckMFAEnforced)
+	fmt.Println("mfa.enforced checked:", ran)
 	for _, n := range rep.NotVisible {
 		fmt.Println("not visible:", n.What)
 	}
 	// Output:
-	// mode: self ready for the partner: false
-	// mfa.enforced unknown
+	// mode: self ready for the partner: true
 	// memberships (the role-assignment list was denied; built-in roles only): assigned at /: Teams Administrator
+	// mfa.enforced checked: false
 	// not visible: custom role assignments
 	// not visible: administrative-unit-scoped role assignments
+	// not visible: the tenant's sign-in policies (security defaults, Conditional Access, authentication strengths): mfa.enforced not checked, and only the method half of mfa.phishing-resistant
 	// not visible: eligible (PIM) role assignments
 }
 

@@ -74,12 +74,21 @@ const adminVerify = "the customer running Verify (admin side) with Global Reader
 // role-assignable groups. The memberships are read either way: they show
 // the built-in roles held through role-assignable groups, which the list
 // filtered by the account's ID does not (see the package documentation
-// for how the evidence names the group). A read that should have worked and
-// failed makes its checks unknown, which never passes. So does the read of
-// the tenant's sign-in policies (mfa.enforced, and mfa.phishing-resistant
-// for a highly privileged account), which needs Policy.Read.All and a
-// reader role the service account should not hold: its remediation names
-// the credential that can read them.
+// for how the evidence names the group). The tenant's sign-in policies
+// need Policy.Read.All and a reader role the service account should not
+// hold: when they are denied by design (a permission error, or a backend
+// that cannot read them), mfa.enforced is not run and the policies are
+// listed in Report.NotVisible, naming the credential that can read them,
+// and mfa.phishing-resistant judges the half the account can see: not
+// applicable (pass) for an account holding no highly privileged role; a
+// failure for one holding such a role without a phishing-resistant method
+// registered (no policy can make up for it); a warning for one with a
+// method, since whether a policy requires it is not visible. An account
+// that may read the policies gets both checks as in Verify. A read that
+// should have worked and failed makes its checks unknown, which never
+// passes, the sign-in policies' included (a transient failure makes
+// mfa.enforced, and mfa.phishing-resistant for a highly privileged
+// account, unknown).
 func (v *Verifier) VerifySelf(ctx context.Context, want serviceaccount.Account) (Report, error) {
 	check := want
 	if check.ID == "" && check.UserPrincipalName == "" {

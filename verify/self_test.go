@@ -28,10 +28,14 @@ type selfCase struct {
 	fault directorytest.FaultFunc
 
 	wantFail, wantUnknown []string
-	// policyUnknown are the sign-in policy checks expected unknown beyond
-	// wantUnknown; nil means mfa.enforced: the account may not read the
-	// tenant's policies (issue 12: unknown, naming the credential).
-	policyUnknown []string
+	// policiesReadable: the account may read the tenant's sign-in
+	// policies, so mfa.enforced runs as in Verify. Otherwise (the normal
+	// case, denied by design) mfa.enforced is not run and the policies are
+	// listed in Report.NotVisible, naming the credential that could read
+	// them.
+	policiesReadable bool
+	// phishing is the status of mfa.phishing-resistant (zero: pass).
+	phishing verify.Status
 	// wantSource is the start of the roles.assigned evidence.
 	wantSource string
 	// wantEvidence are substrings of roles.no-unexpected-privileged's
@@ -71,19 +75,11 @@ func (c selfCase) run(t *testing.T) verify.Report {
 	if diff := cmp.Diff(c.wantFail, fail); diff != "" {
 		t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
 	}
-	policyUnknown := c.policyUnknown
-	if policyUnknown == nil {
-		policyUnknown = []string{verify.CheckMFAEnforced}
-	}
-	wantUnknown := sorted(append(slices.Clone(c.wantUnknown), policyUnknown...)...)
+	wantUnknown := sorted(slices.Clone(c.wantUnknown)...)
 	if diff := cmp.Diff(wantUnknown, sorted(unk...)); diff != "" {
 		t.Errorf("unknown checks (-want +got):\n%s\n%s", diff, rep)
 	}
-	for _, id := range policyUnknown {
-		if ch, _ := rep.Check(id); !strings.Contains(ch.Remediation, "Policy.Read.All") || !strings.Contains(ch.Remediation, "run Verify (admin side)") {
-			t.Errorf("%s remediation %q does not name the credential that can read the policies", id, ch.Remediation)
-		}
-	}
+	c.checkPolicies(t, rep)
 	if got, want := rep.Passed(), len(c.wantFail)+len(wantUnknown) == 0; got != want {
 		t.Errorf("Passed() = %v, want %v", got, want)
 	}
@@ -111,6 +107,58 @@ func (c selfCase) run(t *testing.T) verify.Report {
 	}
 	checkString(t, rep)
 	return rep
+}
+
+// checkPolicies checks how the report treated the tenant's sign-in
+// policies: not visible by design (mfa.enforced absent, the policies listed
+// in NotVisible with the credential that could read them) or read
+// (mfa.enforced present, nothing listed), and mfa.phishing-resistant's
+// status. Its warning (a highly privileged account with a key whose policy
+// half is not visible) names that credential too.
+func (c selfCase) checkPolicies(t *testing.T, rep verify.Report) {
+	t.Helper()
+	_, enforced := rep.Check(verify.CheckMFAEnforced)
+	i := slices.IndexFunc(rep.NotVisible, func(n verify.NotVisible) bool {
+		return strings.HasPrefix(n.What, "the tenant's sign-in policies")
+	})
+	if enforced != c.policiesReadable || (i >= 0) == c.policiesReadable {
+		t.Errorf("mfa.enforced run: %v, policies listed as not visible: %v; want %v, %v\n%s", enforced, i >= 0, c.policiesReadable, !c.policiesReadable, rep)
+	}
+	if i >= 0 && (!strings.Contains(rep.NotVisible[i].CouldSee, "Policy.Read.All") || !strings.Contains(rep.NotVisible[i].CouldSee, "Verify (admin side)")) {
+		t.Errorf("NotVisible %+v does not name the credential that can read the policies", rep.NotVisible[i])
+	}
+	want := c.phishing
+	if want == "" {
+		want = verify.StatusPass
+	}
+	pr, ok := rep.Check(verify.CheckMFAPhishingResistant)
+	if !ok || pr.Status != want {
+		t.Errorf("mfa.phishing-resistant = %+v: want %s", pr, want)
+	}
+	if want == verify.StatusWarn && !c.policiesReadable && (!strings.Contains(pr.Evidence, "not visible") || !strings.Contains(pr.Remediation, "Policy.Read.All") || !strings.Contains(pr.Remediation, "run Verify (admin side)")) {
+		t.Errorf("mfa.phishing-resistant evidence %q, remediation %q: want the policy half named as not visible and the credential that can check it", pr.Evidence, pr.Remediation)
+	}
+}
+
+// exchangeAdmin makes Exchange Administrator, a highly privileged role
+// (CISA SCuBA MS.AAD.3.6v1), one of the account's expected roles, with a
+// FIDO2 key registered when key is set.
+func exchangeAdmin(key bool) (func(testing.TB, *tenant, string), func(*serviceaccount.Account)) {
+	return func(t testing.TB, tn *tenant, id string) {
+			tn.assign(t, id, "Exchange Administrator", directory.TenantScope)
+			if key {
+				tn.ownerSteps(t, id, false, directory.MethodFido2)
+			}
+		}, func(a *serviceaccount.Account) {
+			a.Roles = append(a.Roles, "Exchange Administrator")
+		}
+}
+
+// policyReader makes the account one that may read the tenant's sign-in
+// policies: Security Reader, expected (the app's Policy.Read.All is in
+// the sign-in options).
+func policyReader(t testing.TB, tn *tenant, id string) {
+	tn.assign(t, id, "Security Reader", directory.TenantScope)
 }
 
 // privilegedGroups puts the account in role-assignable groups, each
@@ -143,9 +191,16 @@ const (
 func TestVerifySelf(t *testing.T) {
 	members := &directorytest.SignInOptions{MembersListOwnRoleAssignments: true}
 	withDirectoryRead := &directorytest.SignInOptions{Scopes: append([]string{directorytest.ScopeDirectoryReadAll}, directorytest.DefaultScopes...)}
-	unavailable := func(op directorytest.Op) directorytest.FaultFunc {
+	policyReads := &directorytest.SignInOptions{Scopes: append([]string{directorytest.ScopePolicyReadAll}, directorytest.DefaultScopes...)}
+	expectSecurityReader := func(a *serviceaccount.Account) { a.Roles = append(a.Roles, "Security Reader") }
+	noKeySetup, noKeyWant := exchangeAdmin(false)
+	keySetup, keyWant := exchangeAdmin(true)
+	// A policy reader, highly privileged, with a FIDO2 key.
+	readerWithKey := func(t testing.TB, tn *tenant, id string) { policyReader(t, tn, id); keySetup(t, tn, id) }
+	expectReaderWithKey := func(a *serviceaccount.Account) { keyWant(a); expectSecurityReader(a) }
+	unavailable := func(ops ...directorytest.Op) directorytest.FaultFunc {
 		return func(o directorytest.Op, _ string) error {
-			if o == op {
+			if slices.Contains(ops, o) {
 				return directory.ErrUnavailable
 			}
 			return nil
@@ -168,11 +223,12 @@ func TestVerifySelf(t *testing.T) {
 				tn.assign(t, id, "Security Administrator", directory.TenantScope)
 			},
 			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
-		{name: "extra privileged role through the list", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, opts: members, wantSource: fromList,
+		{name: "extra privileged role through the list", opts: members, wantSource: fromList,
 			setup: func(t testing.TB, tn *tenant, id string) {
 				tn.assign(t, id, "Global Administrator", directory.TenantScope)
 			},
-			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+			phishing: verify.StatusFail,
+			wantFail: []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "missing role through memberships", wantSource: fromMemberships,
 			setup: func(t testing.TB, tn *tenant, id string) {
 				tn.unassign(t, id, "Teams Administrator", directory.TenantScope)
@@ -183,31 +239,31 @@ func TestVerifySelf(t *testing.T) {
 			wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "scoped role not visible without Directory.Read.All", wantSource: fromMemberships,
 			setup: func(t testing.TB, tn *tenant, id string) { tn.assign(t, id, "User Administrator", auScope) }},
-		{name: "role objects with limited information", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, opts: &directorytest.SignInOptions{LimitedRoleObjects: true},
-			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "role objects with limited information", opts: &directorytest.SignInOptions{LimitedRoleObjects: true}, phishing: verify.StatusUnknown,
+			wantUnknown: []string{verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "methods not granted", opts: &directorytest.SignInOptions{Scopes: []string{directorytest.ScopeUserRead, directorytest.ScopeRoleManagementReadDirectory}},
 			wantUnknown: []string{verify.CheckMFARegistered}},
-		{name: "memberships read fails", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, fault: unavailable(directorytest.OpRoleMemberships),
-			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
+		{name: "memberships read fails", fault: unavailable(directorytest.OpRoleMemberships), phishing: verify.StatusUnknown,
+			wantUnknown: []string{verify.CheckMFAPhishingResistant, verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "list fails other than denied: no fallback", opts: members, fault: unavailable(directorytest.OpRoleAssignments),
 			wantUnknown: []string{verify.CheckRolesAssigned, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "scoped read fails", opts: withDirectoryRead, fault: unavailable(directorytest.OpScopedRoleMemberships), wantSource: fromMemberships,
 			wantUnknown: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
 		{name: "methods read fails", fault: unavailable(directorytest.OpAuthenticationMethods),
 			wantUnknown: []string{verify.CheckMFARegistered}},
-		{name: "privileged role through a group, list denied", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, wantSource: fromMemberships,
+		{name: "privileged role through a group, list denied", wantSource: fromMemberships, phishing: verify.StatusFail,
 			setup:          privilegedGroups([]string{"Tier0 admins"}, "Privileged Role Administrator"),
-			wantFail:       []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantFail:       []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence:   []string{"Privileged Role Administrator at /", "held directly or through role-assignable group 'Tier0 admins'", "memberships cannot say which"},
 			wantNotVisible: []string{"which roles are held through the account's role-assignable groups 'Tier0 admins'"}},
-		{name: "privileged role through a group, members list their own", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, opts: members, wantSource: fromList,
+		{name: "privileged role through a group, members list their own", opts: members, wantSource: fromList, phishing: verify.StatusFail,
 			setup:          privilegedGroups([]string{"Tier0 admins"}, "Privileged Role Administrator"),
-			wantFail:       []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantFail:       []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence:   []string{"Privileged Role Administrator at / — through group 'Tier0 admins'"},
 			wantNotVisible: []string{"custom and eligible roles of the account's role-assignable groups 'Tier0 admins'"}},
-		{name: "privileged role through one of two groups, members list their own", policyUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}, opts: members, wantSource: fromList,
+		{name: "privileged role through one of two groups, members list their own", opts: members, wantSource: fromList, phishing: verify.StatusFail,
 			setup:        privilegedGroups([]string{"Tier0 admins", "Ops"}, "Privileged Role Administrator", "Teams Administrator"),
-			wantFail:     []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+			wantFail:     []string{verify.CheckMFAPhishingResistant, verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			wantEvidence: []string{"Privileged Role Administrator at /", "memberships cannot say which of 'Tier0 admins'", "'Ops'"}},
 		{name: "memberships read fails, members list their own", opts: members, fault: unavailable(directorytest.OpRoleMemberships), wantSource: fromList,
 			wantUnknown: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm}},
@@ -228,6 +284,28 @@ func TestVerifySelf(t *testing.T) {
 				}
 			},
 			wantFail: []string{verify.CheckMember}},
+		// The sign-in policies (issue 12) as a self report sees them.
+		{name: "highly privileged expected role without a FIDO2 key", setup: noKeySetup, want: noKeyWant,
+			// No policy can make up for the missing key: fails although
+			// the policies are not visible.
+			phishing: verify.StatusFail, wantFail: []string{verify.CheckMFAPhishingResistant}},
+		{name: "highly privileged expected role with a FIDO2 key", setup: keySetup, want: keyWant,
+			// The policy half is not visible: a warning, and the report
+			// passes.
+			phishing: verify.StatusWarn},
+		{name: "policies fail transiently (not by design)", opts: policyReads, policiesReadable: true,
+			setup: readerWithKey, want: expectReaderWithKey,
+			// Security defaults (on in a new Fake) would enforce MFA
+			// whatever Conditional Access says: both reads fail.
+			fault:    unavailable(directorytest.OpSecurityDefaults, directorytest.OpConditionalAccess),
+			phishing: verify.StatusUnknown, wantUnknown: []string{verify.CheckMFAEnforced, verify.CheckMFAPhishingResistant}},
+		{name: "policies readable: Policy.Read.All and Security Reader", opts: policyReads, policiesReadable: true,
+			setup: policyReader, want: expectSecurityReader},
+		{name: "policies readable, highly privileged with a FIDO2 key, no policy requires it", opts: policyReads, policiesReadable: true,
+			setup: readerWithKey, want: expectReaderWithKey,
+			// The full check runs: this tenant has no phishing-resistant
+			// policy, so it fails where the method half alone would warn.
+			phishing: verify.StatusFail, wantFail: []string{verify.CheckMFAPhishingResistant}},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t) })
 	}
@@ -251,9 +329,9 @@ func TestVerifySelfReport(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	// Not passed: mfa.enforced is unknown, the account may not read the
-	// tenant's sign-in policies (issue 12).
-	if doc.Mode != "self" || doc.TenantID != directorytest.DefaultTenantID || doc.Source != "token" || doc.Passed {
+	// Passed: the sign-in policies the account may not read are listed as
+	// not visible and do not count (mfa.enforced is not run).
+	if doc.Mode != "self" || doc.TenantID != directorytest.DefaultTenantID || doc.Source != "token" || !doc.Passed {
 		t.Errorf("JSON mode %q tenant %q source %q passed %v", doc.Mode, doc.TenantID, doc.Source, doc.Passed)
 	}
 	var what []string
@@ -263,12 +341,14 @@ func TestVerifySelfReport(t *testing.T) {
 			t.Errorf("not visible %q: want why and who could see it: %+v", n.What, n)
 		}
 	}
-	want := []string{"custom role assignments", "administrative-unit-scoped role assignments", "eligible (PIM) role assignments"}
+	want := []string{"custom role assignments", "administrative-unit-scoped role assignments",
+		"the tenant's sign-in policies (security defaults, Conditional Access, authentication strengths): mfa.enforced not checked, and only the method half of mfa.phishing-resistant",
+		"eligible (PIM) role assignments"}
 	if diff := cmp.Diff(want, what); diff != "" {
 		t.Errorf("notVisible (-want +got):\n%s", diff)
 	}
 	s := rep.String()
-	for _, frag := range []string{"(signed in as the account, tenant " + directorytest.DefaultTenantID + " (from the token)): FAILED (1 of 13 checks did not pass)", "Not visible to this credential", "eligible (PIM)"} {
+	for _, frag := range []string{"(signed in as the account, tenant " + directorytest.DefaultTenantID + " (from the token)): PASSED", "Not visible to this credential", "eligible (PIM)"} {
 		if !strings.Contains(s, frag) {
 			t.Errorf("String() lacks %q:\n%s", frag, s)
 		}
@@ -315,7 +395,7 @@ func TestVerifySelfPasswordNotChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{verify.CheckPasswordChanged, verify.CheckMFAEnforced}, ids(rep.Failed())); diff != "" {
+	if diff := cmp.Diff([]string{verify.CheckPasswordChanged}, ids(rep.Failed())); diff != "" {
 		t.Errorf("failed (-want +got):\n%s\n%s", diff, rep)
 	}
 	if c, _ := rep.Check(verify.CheckPasswordChanged); !strings.Contains(c.Remediation, "Sign in as the account") {
