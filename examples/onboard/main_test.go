@@ -10,6 +10,11 @@ import (
 	"github.com/cloudhub/consent/examples/internal/demo"
 )
 
+// selfKeyWarning is the self report's mfa.phishing-resistant line: the
+// account holds Exchange Administrator, a highly privileged role, and has
+// its key, but cannot see whether a policy requires it.
+const selfKeyWarning = "WARN    mfa.phishing-resistant          highly privileged: Exchange Administrator; registered: fido2; whether a Conditional Access policy requires phishing-resistant MFA is not visible to this credential"
+
 func TestOnboardWalkThrough(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), nil, &out, &errOut); err != nil {
@@ -24,8 +29,12 @@ func TestOnboardWalkThrough(t *testing.T) {
 		"temporary password: [REDACTED]",
 		"FAILED (3 of 15 checks did not pass)",
 		"PASSED",
-		"(signed in as the account, tenant ",
+		// Step 5, signed in as the account: ready for the partner; the
+		// sign-in policies are not visible, the FIDO2 key is.
+		"(signed in as the account, tenant 0a7e57ed-0000-4000-8000-00000000c0de (from the token)): PASSED",
 		"Not visible to this credential",
+		"the tenant's sign-in policies (security defaults, Conditional Access, authentication strengths): mfa.enforced not checked",
+		selfKeyWarning,
 		"up to date, 0 change(s)",
 		"UNEXPECTED PRIVILEGED ROLE(S): Global Administrator at /",
 		"behaved as expected",
@@ -50,7 +59,8 @@ func TestOnboardPasswordless(t *testing.T) {
 		"FAIL    credential.registered",
 		"PASS    credential.registered",
 		"signs in with the Temporary Access Pass",
-		"PASSED",
+		"(signed in as the account, tenant 0a7e57ed-0000-4000-8000-00000000c0de (from the token)): PASSED",
+		selfKeyWarning,
 		"up to date, 0 change(s)",
 		"behaved as expected",
 	} {

@@ -26,11 +26,13 @@ func TestVerifyDemo(t *testing.T) {
 		{[]string{"-upn", "bad"}, 2, "-upn:"},
 		{[]string{"-tenant", "contoso.onmicrosoft.com"}, 2, "give -upn or -id"},
 		{[]string{"-upn", "nobody@contoso.onmicrosoft.com", "-workloads", "teams"}, 1, "FAILED"},
-		// The account may not read the tenant's sign-in policies:
-		// mfa.enforced is unknown in a self report, which does not pass.
-		{[]string{"-self"}, 1, "(signed in as the account, tenant "},
-		{[]string{"-self"}, 1, "run Verify (admin side) with an app granted Policy.Read.All"},
-		{[]string{"-self", "-upn", "cloudhub-svc@contoso.onmicrosoft.com", "-json"}, 1, `"mode": "self"`},
+		// The account may not read the tenant's sign-in policies: they
+		// are listed as not visible, naming who could read them, and do
+		// not count: the demo account is ready for the partner.
+		{[]string{"-self"}, 0, "(signed in as the account, tenant 0a7e57ed-0000-4000-8000-00000000c0de (from the token)): PASSED"},
+		{[]string{"-self"}, 0, "the tenant's sign-in policies (security defaults, Conditional Access, authentication strengths): mfa.enforced not checked"},
+		{[]string{"-self"}, 0, "Could see it: the customer running Verify (admin side) with an app granted Policy.Read.All"},
+		{[]string{"-self", "-upn", "cloudhub-svc@contoso.onmicrosoft.com", "-json"}, 0, `"mode": "self"`},
 		{[]string{"-self", "-workloads", "teams,exchange"}, 1, "Ask the customer's administrator to assign the missing role"},
 		{[]string{"-self", "-upn", "nobody@contoso.onmicrosoft.com"}, 2, "not found"},
 		{[]string{"-self", "-tenant", "contoso.onmicrosoft.com", "-auth", "secret"}, 2, "want -auth device or browser"},
