@@ -54,7 +54,7 @@ func (f *Fake) policyState() *policyState {
 
 // SetSecurityDefaults acts out an admin turning security defaults on or
 // off (Identity > Overview > Properties > Manage security defaults). A new
-// Fake has them off.
+// Fake has them on, as a tenant created since October 2019 does.
 func (f *Fake) SetSecurityDefaults(enabled bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
