@@ -77,8 +77,16 @@ func selfMFAPolicyChecks(self directory.Self) ([]Check, []NotVisible) {
 		}
 	}
 	if policiesDeniedByDesign(p) {
-		pr := assessmentCheck(CheckMFAPhishingResistant, mfapolicy.PhishingResistantMethodOnly(s, self.AuthenticationMethods, self.AuthenticationMethodsErr))
-		return []Check{pr}, []NotVisible{selfPoliciesNotVisible}
+		cs := []Check{assessmentCheck(CheckMFAPhishingResistant, mfapolicy.PhishingResistantMethodOnly(s, self.AuthenticationMethods, self.AuthenticationMethodsErr))}
+		if p.SecurityDefaultsErr == nil && p.SecurityDefaults.IsEnabled {
+			// Security defaults were readable and are on: MFA is
+			// enforced whatever the unreadable Conditional Access says.
+			cs = append([]Check{assessmentCheck(CheckMFAEnforced, mfapolicy.MFA(s, p))}, cs...)
+			nv := selfPoliciesNotVisible
+			nv.What = "Conditional Access policies and authentication strengths: only the method half of mfa.phishing-resistant (mfa.enforced passed on security defaults)"
+			return cs, []NotVisible{nv}
+		}
+		return cs, []NotVisible{selfPoliciesNotVisible}
 	}
 	return []Check{
 		assessmentCheck(CheckMFAEnforced, mfapolicy.MFA(s, p)),
