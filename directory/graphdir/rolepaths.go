@@ -21,8 +21,10 @@ import (
 //     which include every active assignment, time-bound ones with their end;
 //   - GET /users/{id | userPrincipalName}/transitiveMemberOf/microsoft.graph.group?$select=id,displayName,isAssignableToRole
 //     (https://learn.microsoft.com/graph/api/user-list-transitivememberof),
-//     then, in a second $batch, each role-assignable group's role
-//     assignments and eligibility schedules, filtered by the group's ID;
+//     (or, when the Snapshot asks for MemberOf too, the one uncast read
+//     both share, [listMemberships]), then, in a second $batch, each
+//     role-assignable group's role assignments and eligibility schedules,
+//     filtered by the group's ID;
 //   - GET /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false
 //     and GET /directory/administrativeUnits?$select=id,displayName, first
 //     page only, to name custom roles and administrative units;

@@ -16,7 +16,9 @@ import (
 // batch reads the user, its methods and the domains, and a second round trip
 // lists the role assignments; likewise when the UPN now belongs to another
 // object than the one remembered (the user was deleted and re-created).
-// Pages beyond the first (@odata.nextLink) cost a round trip each.
+// Asked for MemberOf and RolePaths, it reads the user's transitive
+// memberships once for both (see the package documentation). Pages beyond
+// the first (@odata.nextLink) cost a round trip each.
 func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest) (directory.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return directory.Snapshot{}, err
