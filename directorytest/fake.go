@@ -544,8 +544,9 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 			s.AuthenticationMethods, s.AuthenticationMethodsErr = f.methods(s.User.ID)
 		}
 	}
+	var membershipsErr error // the shared read's fault, when RolePaths and MemberOf are asked
 	if req.RolePaths {
-		s.RolePaths = f.rolePaths(s.User.ID)
+		s.RolePaths, membershipsErr = f.rolePaths(s.User.ID, req.MemberOf)
 	}
 	if req.SignInActivity {
 		if s.SignInActivityErr = f.faultFor(OpSignInActivity, s.User.ID); s.SignInActivityErr == nil {
@@ -553,7 +554,11 @@ func (f *Fake) Snapshot(ctx context.Context, req directory.SnapshotRequest) (dir
 		}
 	}
 	if req.MemberOf {
-		if s.MemberOfErr = f.faultFor(OpTransitiveMemberOf, s.User.ID); s.MemberOfErr == nil {
+		s.MemberOfErr = membershipsErr
+		if !req.RolePaths {
+			s.MemberOfErr = f.faultFor(OpTransitiveMemberOf, s.User.ID)
+		}
+		if s.MemberOfErr == nil {
 			s.MemberOf, s.MemberOfErr = f.transitiveMemberOf(s.User.ID)
 		}
 	}

@@ -16,7 +16,10 @@ import (
 // the user's ID, OpRoleEligibilities, OpActiveRoleSchedules and
 // OpGroupMemberships for each part; for each role-assignable group it
 // consults OpRoleAssignments and OpRoleEligibilities with the group's ID.
-// Snapshot consults the same ops for its RolePaths part.
+// Snapshot consults the same ops for its RolePaths part; when it is asked
+// for MemberOf too, the memberships are one read (graphdir's one GET
+// /users/{id}/transitiveMemberOf for both), which a fault on
+// OpGroupMemberships or on OpTransitiveMemberOf fails for both parts.
 const (
 	OpRolePaths           Op = "RolePaths"
 	OpRoleEligibilities   Op = "RoleEligibilities"
@@ -421,12 +424,17 @@ func (f *Fake) RolePaths(ctx context.Context, userID string) (directory.RolePath
 	if !ok {
 		return directory.FailRolePaths(notFound("user", userID)), nil
 	}
-	return f.rolePaths(u.user.ID), nil
+	p, _ := f.rolePaths(u.user.ID, false)
+	return p, nil
 }
 
 // rolePaths reads the role paths of the user with object ID id, consulting
-// the fault hook for each part.
-func (f *Fake) rolePaths(id string) directory.RolePaths {
+// the fault hook for each part. With withMemberOf (a Snapshot asking for
+// MemberOf too, whose memberships graphdir reads with the role paths' in
+// one request) the memberships are one read, which a fault on
+// OpGroupMemberships or on OpTransitiveMemberOf fails; rolePaths returns
+// that read's fault for MemberOf.
+func (f *Fake) rolePaths(id string, withMemberOf bool) (directory.RolePaths, error) {
 	var p directory.RolePaths
 	if p.EligibilitiesErr = f.faultFor(OpRoleEligibilities, id); p.EligibilitiesErr == nil {
 		p.Eligibilities, p.EligibilitiesErr = f.eligibilities(id)
@@ -434,7 +442,11 @@ func (f *Fake) rolePaths(id string) directory.RolePaths {
 	if p.ActiveSchedulesErr = f.faultFor(OpActiveRoleSchedules, id); p.ActiveSchedulesErr == nil {
 		p.ActiveSchedules, p.ActiveSchedulesErr = f.activeSchedules(id)
 	}
-	if p.GroupsErr = f.faultFor(OpGroupMemberships, id); p.GroupsErr == nil {
+	p.GroupsErr = f.faultFor(OpGroupMemberships, id)
+	if p.GroupsErr == nil && withMemberOf {
+		p.GroupsErr = f.faultFor(OpTransitiveMemberOf, id)
+	}
+	if p.GroupsErr == nil {
 		p.Groups = []directory.GroupRoles{}
 		for _, g := range f.memberOf(id) {
 			if !g.IsAssignableToRole {
@@ -451,7 +463,7 @@ func (f *Fake) rolePaths(id string) directory.RolePaths {
 		}
 	}
 	p.RoleDefinitions, p.Scopes = f.names(id, p)
-	return p
+	return p, p.GroupsErr
 }
 
 // names returns the custom roles and the administrative units that the

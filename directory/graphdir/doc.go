@@ -136,7 +136,13 @@
 // object ID is one round trip for an account in no role-assignable group
 // and two otherwise; a userPrincipalName not seen yet puts the PIM reads in
 // the second $batch too. The sign-in activity ([Directory.SignInActivity])
-// is one more item of the first $batch.
+// is one more item of the first $batch. A Snapshot that asks for MemberOf
+// as well (Verify does) reads the memberships once for both parts: GET
+// /users/{id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole,
+// uncast (Microsoft's page for it says an OData cast needs ConsistencyLevel:
+// eventual and $count), MemberOf taking every group and the role paths the
+// groups that are, or may be, role-assignable; both parts get its error.
+// Verify's first $batch is so 15 items (Graph takes at most 20 per $batch).
 //
 // # Retries
 //

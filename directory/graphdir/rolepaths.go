@@ -21,8 +21,10 @@ import (
 //     which include every active assignment, time-bound ones with their end;
 //   - GET /users/{id | userPrincipalName}/transitiveMemberOf/microsoft.graph.group?$select=id,displayName,isAssignableToRole
 //     (https://learn.microsoft.com/graph/api/user-list-transitivememberof),
-//     then, in a second $batch, each role-assignable group's role
-//     assignments and eligibility schedules, filtered by the group's ID;
+//     (or, when the Snapshot asks for MemberOf too, the one uncast read
+//     both share, [listMemberships]), then, in a second $batch, each
+//     role-assignable group's role assignments and eligibility schedules,
+//     filtered by the group's ID;
 //   - GET /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false
 //     and GET /directory/administrativeUnits?$select=id,displayName, first
 //     page only, to name custom roles and administrative units;
@@ -180,6 +182,12 @@ type rolePathItems struct {
 	eligibilities, active, groups, definitions, units *batchItem
 	perGroup                                          []groupItems
 	groupsErr                                         error
+
+	// shared is set when groups is a [listMemberships] item the Snapshot
+	// shares with MemberOf; memberOf is then that part's answer.
+	shared      bool
+	memberOf    []directory.Group
+	memberOfErr error
 }
 
 type groupItems struct {
@@ -187,17 +195,24 @@ type groupItems struct {
 	assignments, eligible *batchItem
 }
 
-// firstItems are the items of the first $batch: the PIM reads when the
-// user's object ID is known, and the group memberships and names, which
-// need no object ID.
-func newRolePathItems(principal, key string) (*rolePathItems, []*batchItem) {
+// newRolePathItems returns the items of the first $batch: the PIM reads
+// when the user's object ID is known, and the group memberships and names,
+// which need no object ID. The memberships are shared when given (a
+// [listMemberships] item the caller batches): they are then not among the
+// items returned.
+func newRolePathItems(principal, key string, shared *batchItem) (*rolePathItems, []*batchItem) {
 	p := &rolePathItems{
 		principal:   principal,
-		groups:      item(listGroups(firstNonEmpty(principal, key))),
+		groups:      shared,
+		shared:      shared != nil,
 		definitions: item(listCustomRoleDefinitions()),
 		units:       item(listUnits()),
 	}
-	items := []*batchItem{p.groups, p.definitions, p.units}
+	items := []*batchItem{p.definitions, p.units}
+	if !p.shared {
+		p.groups = item(listGroups(firstNonEmpty(principal, key)))
+		items = append([]*batchItem{p.groups}, items...)
+	}
 	if principal != "" {
 		p.eligibilities, p.active = item(listEligibilities(principal)), item(listActiveSchedules(principal))
 		items = append(items, p.eligibilities, p.active)
@@ -216,7 +231,14 @@ func (p *rolePathItems) secondItems(ctx context.Context, d *Directory, userID st
 		p.eligibilities, p.active = item(listEligibilities(userID)), item(listActiveSchedules(userID))
 		items = append(items, p.eligibilities, p.active)
 	}
-	gs, err := readList(ctx, d, p.groups, groupCandidates)
+	var gs []*directory.Group
+	var err error
+	if p.shared {
+		p.memberOf, gs, err = splitMemberships(readList(ctx, d, p.groups, userMemberships))
+		p.memberOfErr = err
+	} else {
+		gs, err = readList(ctx, d, p.groups, groupCandidates)
+	}
 	if err != nil {
 		p.groupsErr = err
 		return items

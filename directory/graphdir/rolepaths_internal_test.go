@@ -23,16 +23,56 @@ func TestGroupCandidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []directory.Group
-	for _, g := range items {
-		if g != nil {
-			got = append(got, *g)
-		}
-	}
 	want := []directory.Group{{ID: "g1", DisplayName: "Tier0 admins", IsAssignableToRole: true}, {ID: "g3"}}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, kept(items)); diff != "" {
 		t.Errorf("candidates (-want +got):\n%s", diff)
 	}
+}
+
+// The memberships shared by MemberOf and the role paths (uncast, so
+// directory roles and administrative units come too) give MemberOf every
+// group as its own read does (id and display name), and the role paths
+// the groups TestGroupCandidates keeps, a group with limited information
+// (no isAssignableToRole) among them.
+func TestSharedMemberships(t *testing.T) {
+	body := []byte(`{"value":[
+		{"@odata.type":"#microsoft.graph.group","id":"g1","displayName":"Tier0 admins","isAssignableToRole":true},
+		{"@odata.type":"#microsoft.graph.directoryRole","id":"r1","displayName":"Global Reader"},
+		{"@odata.type":"#microsoft.graph.group","id":"g2","displayName":"All staff","isAssignableToRole":false},
+		{"@odata.type":"#microsoft.graph.administrativeUnit","id":"a1","displayName":"Sydney"},
+		{"@odata.type":"#microsoft.graph.group","id":"g3"}]}`)
+	a := &answer{status: 200, body: body}
+	own, _, err := memberOf.readPage(listTransitiveMemberOf("u1"), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMember, _ := groupsOnly(own, nil)
+	ms, _, err := userMemberships.readPage(listMemberships("u1"), a)
+	member, candidates, err := splitMemberships(ms, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantMember, member); diff != "" {
+		t.Errorf("MemberOf (-own read +shared):\n%s", diff)
+	}
+	want := []directory.Group{{ID: "g1", DisplayName: "Tier0 admins", IsAssignableToRole: true}, {ID: "g3"}}
+	if diff := cmp.Diff(want, kept(candidates)); diff != "" {
+		t.Errorf("role-path candidates (-want +got):\n%s", diff)
+	}
+	if _, _, err := splitMemberships(nil, errors.ErrUnsupported); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("splitMemberships kept no error: %v", err)
+	}
+}
+
+// kept are the groups a candidate list keeps (its non-nil entries).
+func kept(gs []*directory.Group) []directory.Group {
+	var out []directory.Group
+	for _, g := range gs {
+		if g != nil {
+			out = append(out, *g)
+		}
+	}
+	return out
 }
 
 // The refusals no permission lifts: a licence the tenant lacks (whatever

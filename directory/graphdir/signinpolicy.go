@@ -60,6 +60,49 @@ func listTransitiveMemberOf(key string) *request {
 	return get(opListTransitiveMemberOf, quote(key), userPath(key)+"/transitiveMemberOf?"+transitiveMemberOfSelectQuery, endpointListTransitiveMemberOf)
 }
 
+// listMemberships is GET
+// /users/{id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole:
+// the one read of the user's memberships when a Snapshot asks for both
+// MemberOf and the role paths. Uncast, like [listTransitiveMemberOf], it
+// lists every group (MemberOf's need); isAssignableToRole picks out the
+// groups that may hold roles (the role paths' need, otherwise read with
+// [listGroups]).
+func listMemberships(key string) *request {
+	return get(opListTransitiveMemberOf, quote(key), userPath(key)+"/transitiveMemberOf?"+transitiveMemberOfSelectQuery+",isAssignableToRole", endpointListTransitiveMemberOf)
+}
+
+// userMembership is one directoryObject of [listMemberships]: member as
+// MemberOf gives it (zero for anything but a group), candidate as the role
+// paths give a group that may hold roles (nil for any other object).
+type userMembership struct {
+	member    directory.Group
+	candidate *directory.Group
+}
+
+var userMemberships = collectionOf[models.DirectoryObjectCollectionResponseable](
+	models.CreateDirectoryObjectCollectionResponseFromDiscriminatorValue, func(m models.DirectoryObjectable) userMembership {
+		ms := userMembership{member: memberGroupFromModel(m)}
+		if gm, ok := m.(models.Groupable); ok && ms.member.ID != "" && mayHoldRoles(gm) {
+			g := groupFromModel(gm)
+			ms.candidate = &g
+		}
+		return ms
+	})
+
+// splitMemberships gives MemberOf's groups and the role paths' candidates.
+func splitMemberships(ms []userMembership, err error) (member []directory.Group, candidates []*directory.Group, _ error) {
+	if err != nil {
+		return nil, nil, err
+	}
+	member = make([]directory.Group, 0, len(ms))
+	for _, m := range ms {
+		member = append(member, m.member)
+		candidates = append(candidates, m.candidate)
+	}
+	member, _ = groupsOnly(member, nil)
+	return member, candidates, nil
+}
+
 // jsonCollection is a collection decoded with encoding/json.
 func jsonCollection[T any]() collection[T] {
 	return collection[T]{json: func(body []byte) ([]T, string, bool) {

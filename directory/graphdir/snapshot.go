@@ -16,7 +16,9 @@ import (
 // batch reads the user, its methods and the domains, and a second round trip
 // lists the role assignments; likewise when the UPN now belongs to another
 // object than the one remembered (the user was deleted and re-created).
-// Pages beyond the first (@odata.nextLink) cost a round trip each.
+// Asked for MemberOf and RolePaths, it reads the user's transitive
+// memberships once for both (see the package documentation). Pages beyond
+// the first (@odata.nextLink) cost a round trip each.
 func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest) (directory.Snapshot, error) {
 	if err := ctx.Err(); err != nil {
 		return directory.Snapshot{}, err
@@ -71,6 +73,10 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	var rolesItem, methodsItem, memberOfItem *batchItem
 	if req.MemberOf {
 		memberOfItem = item(listTransitiveMemberOf(firstNonEmpty(principal, key)))
+		if req.RolePaths {
+			// One read for both (role paths' shared memberships).
+			memberOfItem = item(listMemberships(firstNonEmpty(principal, key)))
+		}
 		items = append(items, memberOfItem)
 	}
 	if req.RoleAssignments && principal != "" {
@@ -85,7 +91,11 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	var paths *rolePathItems
 	if req.RolePaths {
 		var first []*batchItem
-		paths, first = newRolePathItems(principal, key)
+		var shared *batchItem
+		if req.MemberOf {
+			shared = memberOfItem
+		}
+		paths, first = newRolePathItems(principal, key, shared)
 		items = append(items, first...)
 	}
 	var signInItem *batchItem
@@ -152,7 +162,12 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	if signInItem != nil {
 		snap.SignInActivity, snap.SignInActivityErr = readSignInItem(signInItem)
 	}
-	if req.MemberOf {
+	switch {
+	case req.MemberOf && paths != nil && paths.groups == memberOfItem:
+		// Read with the role paths (secondItems), not re-read for a
+		// stale object ID.
+		snap.MemberOf, snap.MemberOfErr = paths.memberOf, paths.memberOfErr
+	case req.MemberOf:
 		snap.MemberOf, snap.MemberOfErr = groupsOnly(readList(ctx, d, memberOfItem, memberOf))
 	}
 	if err := ctx.Err(); err != nil {

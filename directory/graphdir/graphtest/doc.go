@@ -42,6 +42,9 @@
 //	GET    /roleManagement/directory/roleEligibilitySchedules?$filter=principalId eq '{id}'
 //	GET    /roleManagement/directory/roleAssignmentScheduleInstances?$filter=principalId eq '{id}'
 //	GET    /users/{id | userPrincipalName}/transitiveMemberOf/microsoft.graph.group
+//	GET    /users/{id}/transitiveMemberOf      (groups; with isAssignableToRole when $select
+//	                                            names it, graphdir's one read for MemberOf and the
+//	                                            role paths, failed by a fault on either Fake read)
 //	GET    /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false
 //	GET    /directory/administrativeUnits
 //	GET    /users/{id}?$select=id,signInActivity

@@ -210,21 +210,36 @@ var groupProperties = []string{"id", "displayName", "isAssignableToRole"}
 
 // GET /users/{id | userPrincipalName}/transitiveMemberOf/microsoft.graph.group
 func (c *call) listTransitiveGroups(key string) response {
-	sel := groupProperties
-	if s := strings.TrimSpace(c.query.Get("$select")); s != "" {
-		sel = nil
-		for _, p := range strings.Split(s, ",") {
-			i := indexFold(groupProperties, strings.TrimSpace(p))
-			if i < 0 {
-				return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.group'.", strings.TrimSpace(p)))
-			}
-			sel = append(sel, groupProperties[i])
-		}
+	sel, bad, ok := c.groupSelect(groupProperties)
+	if !ok {
+		return bad
 	}
 	gs, err := c.s.fake.MemberOf(c.ctx, key)
 	if err != nil {
 		return c.fakeError(err, key)
 	}
+	return c.page("groups("+strings.Join(sel, ",")+")", groupObjects(gs, sel))
+}
+
+// groupSelect returns the group properties $select names (def without
+// one), or the 400 Graph answers for a property a group does not have.
+func (c *call) groupSelect(def []string) (sel []string, bad response, ok bool) {
+	s := strings.TrimSpace(c.query.Get("$select"))
+	if s == "" {
+		return def, response{}, true
+	}
+	for _, p := range strings.Split(s, ",") {
+		i := indexFold(groupProperties, strings.TrimSpace(p))
+		if i < 0 {
+			return nil, c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.group'.", strings.TrimSpace(p))), false
+		}
+		sel = append(sel, groupProperties[i])
+	}
+	return sel, response{}, true
+}
+
+// groupObjects are the groups as group objects with the properties sel.
+func groupObjects(gs []directory.Group, sel []string) []any {
 	items := make([]any, len(gs))
 	for i, g := range gs {
 		o := object{{"@odata.type", "#microsoft.graph.group"}}
@@ -233,14 +248,14 @@ func (c *call) listTransitiveGroups(key string) response {
 			case "id":
 				o = append(o, field{p, g.ID})
 			case "displayName":
-				o = append(o, field{p, g.DisplayName})
+				o = append(o, field{p, nullable(g.DisplayName)})
 			case "isAssignableToRole":
 				o = append(o, field{p, g.IsAssignableToRole})
 			}
 		}
 		items[i] = o
 	}
-	return c.page("groups("+strings.Join(sel, ",")+")", items)
+	return items
 }
 
 func indexFold(list []string, s string) int {

@@ -3,6 +3,8 @@ package graphtest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/cloudhub/consent/directory"
 )
@@ -73,21 +75,30 @@ func (c *call) listAuthenticationStrengths() response {
 
 // GET /users/{id}/transitiveMemberOf
 // (https://learn.microsoft.com/graph/api/user-list-transitivememberof): the
-// groups, with @odata.type, id and displayName.
+// groups, with @odata.type and the properties $select names among id,
+// displayName and isAssignableToRole (id and displayName without one).
+// Asked for isAssignableToRole, the request is graphdir's one read of the
+// memberships for both a Snapshot's MemberOf and its role paths, and the
+// application's request answers as the Fake reads both: a fault on either
+// directorytest.OpTransitiveMemberOf or directorytest.OpGroupMemberships
+// fails it.
 func (c *call) listUserTransitiveMemberOf(key string) response {
 	r, ok := c.dir.(directory.MemberOfReader)
 	if !ok {
 		return c.fail(http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 	}
+	sel, bad, ok := c.groupSelect([]string{"id", "displayName"})
+	if !ok {
+		return bad
+	}
 	gs, err := r.TransitiveMemberOf(c.ctx, key)
+	if err == nil && slices.Contains(sel, "isAssignableToRole") && c.who.view == nil {
+		gs, err = c.s.fake.MemberOf(c.ctx, key)
+	}
 	if err != nil {
 		return c.fakeError(err, key)
 	}
-	items := make([]any, len(gs))
-	for i, g := range gs {
-		items[i] = object{{"@odata.type", "#microsoft.graph.group"}, {"id", g.ID}, {"displayName", nullable(g.DisplayName)}}
-	}
-	return c.page("directoryObjects(id,displayName)", items)
+	return c.page("directoryObjects("+strings.Join(sel, ",")+")", groupObjects(gs, sel))
 }
 
 // policyDenied answers a user token that may not read the policies
