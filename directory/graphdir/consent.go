@@ -27,17 +27,6 @@ const (
 	opDeletePermissionGrant  op = "delete delegated permission grant"
 )
 
-// The consent endpoints, numbered apart from the others (permissions.go,
-// self.go at 100, rolepaths.go at 200).
-const (
-	endpointGetServicePrincipal endpoint = 300 + iota
-	endpointListPermissionGrants
-	endpointCreateServicePrincipal
-	endpointCreatePermissionGrant
-	endpointUpdatePermissionGrant
-	endpointDeletePermissionGrant
-)
-
 // consentRequirement is [endpoint.requirement] for the consent endpoints.
 func consentRequirement(e endpoint) directory.Requirement {
 	// Writing a grant or a service principal, a delegated caller needs

@@ -3,7 +3,9 @@ package graphdir
 import "github.com/cloudhub/consent/directory"
 
 // endpoint names a Graph endpoint this package calls, for what a request
-// to it needs ([Error.Requirement]).
+// to it needs ([Error.Requirement]). Every endpoint is declared in the one
+// list below, so that two files cannot give two endpoints one number;
+// TestEveryEndpointHasARequirement checks that each has a requirement.
 type endpoint int
 
 const (
@@ -24,6 +26,31 @@ const (
 	endpointListConditionalAccess
 	endpointListAuthStrengths
 	endpointListTransitiveMemberOf
+
+	// The self path (self.go).
+	endpointGetMe
+	endpointListMyMethods
+	endpointListMyMemberships
+	endpointListMyScopedRoles
+	endpointListOrganization
+
+	// The paths to a role (rolepaths.go).
+	endpointListEligibilities
+	endpointListActiveSchedules
+	endpointListGroups
+	endpointListRoleDefinitions
+	endpointListUnits
+	endpointGetSignInActivity
+
+	// The partner application's consent (consent.go).
+	endpointGetServicePrincipal
+	endpointListPermissionGrants
+	endpointCreateServicePrincipal
+	endpointCreatePermissionGrant
+	endpointUpdatePermissionGrant
+	endpointDeletePermissionGrant
+
+	endpointCount // not an endpoint: how many there are
 )
 
 // requirement returns what a credential needs to call the endpoint: the

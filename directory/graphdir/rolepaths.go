@@ -43,15 +43,6 @@ const (
 	opGetSignInActivity   op = "get sign-in activity of user"
 )
 
-const (
-	endpointListEligibilities endpoint = iota + 200
-	endpointListActiveSchedules
-	endpointListGroups
-	endpointListRoleDefinitions
-	endpointListUnits
-	endpointGetSignInActivity
-)
-
 // rolePathRequirement is what the role-path endpoints need, from the
 // "Permissions" sections of their Microsoft Learn pages.
 func (e endpoint) rolePathRequirement() directory.Requirement {

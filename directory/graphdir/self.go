@@ -25,15 +25,6 @@ const (
 	meObject               = `"me"`
 )
 
-// Endpoints of the self path, for what a denied request needed.
-const (
-	endpointGetMe endpoint = iota + 100
-	endpointListMyMethods
-	endpointListMyMemberships
-	endpointListMyScopedRoles
-	endpointListOrganization
-)
-
 // selfRequirement is what a delegated caller needs for the self path's
 // endpoints, from each one's Microsoft Learn page ("permissions for the
 // signed-in user", "acting on self").
