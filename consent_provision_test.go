@@ -241,3 +241,41 @@ func TestProvisionConsentTransientFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestProvisionConsentOnExistingAccountLeftPartly: on an account that
+// existed before the call, a role assignment that fails after the consent
+// was granted leaves the grant (and the service principal it created) in
+// place, and the error says so: the outcome is PartlyConverged, never
+// "nothing was left".
+func TestProvisionConsentOnExistingAccountLeftPartly(t *testing.T) {
+	for _, b := range consentBackends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir, f, srv, c := b.new(t)
+			p := newProvisioner(dir, c)
+			first, err := p.Provision(ctx, chaosSpec(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec := consentSpec(1, true)
+			spec.Roles = append(spec.Roles, "Message Center Reader") // missing: the assignment runs, after the grant
+			deny(f, srv, directorytest.OpCreateRoleAssignment, graphtest.CreateRoleAssignment)
+			res, err := p.Provision(ctx, spec)
+			var perr *serviceaccount.Error
+			if !errors.As(err, &perr) || perr.Outcome != serviceaccount.OutcomePartlyConverged {
+				t.Fatalf("Provision = %v: want an *Error with OutcomePartlyConverged", err)
+			}
+			for _, want := range []string{"it existed before this call", "service principal was created", "scopes were granted"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+			if res.Account.ID != first.Account.ID {
+				t.Errorf("Result.Account.ID = %q, want the existing account %q (the Result is returned when the account is left)", res.Account.ID, first.Account.ID)
+			}
+			if gs := accountGrants(f, first.Account.ID); len(gs) != 1 {
+				t.Errorf("account's grants after the failure: %+v, want the one this call made", gs)
+			}
+		})
+	}
+}

@@ -109,11 +109,22 @@ func (p *Provisioner) Provision(ctx context.Context, spec Spec) (Result, error) 
 		}
 		if res.Created {
 			p.rollback(ctx, n.spec, user, created, perr)
-		} else if len(created) > 0 || !res.TemporaryAccessPass.IsZero() {
+		} else if len(res.Changes) > 0 {
+			// Every change of a call on an existing account is a write
+			// that stays: the roles assigned, a pass, the partner
+			// application's service principal or grant.
 			perr.Outcome = OutcomePartlyConverged
 			perr.note = fmt.Sprintf("it existed before this call; %d of its missing roles were assigned", len(created))
 			if !res.TemporaryAccessPass.IsZero() {
 				perr.note += ", and a Temporary Access Pass was issued (in the returned Result)"
+			}
+			for _, c := range res.Changes {
+				switch c.Action {
+				case ActionCreateServicePrincipal:
+					perr.note += ", and the partner application's service principal was created"
+				case ActionGrantConsent, ActionAddScopes:
+					perr.note += ", and the partner application's scopes were granted to it"
+				}
 			}
 		}
 		if perr.Outcome.AccountLeft() {
