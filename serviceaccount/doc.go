@@ -70,8 +70,10 @@
 // came from: anyone allowed to edit employeeType (User Administrator and
 // above) can set it. When Provision is about to grant roles to an existing
 // managed account whose password has been changed since its creation (so
-// someone holds it), the plan and the result carry a warning naming its
-// object ID: compare it with the ID stored from the first Result.
+// someone holds it) — or, for a passwordless spec, whose owner has
+// registered a strong method (nobody ever knows such an account's
+// password) — the plan and the result carry a warning naming its object
+// ID: compare it with the ID stored from the first Result.
 //
 // # The partner application's consent
 //

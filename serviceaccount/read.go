@@ -110,8 +110,10 @@ func (p *Provisioner) read(ctx context.Context, r *retrier, op string, n normali
 		}
 	}
 	pl.Unexpected, pl.Warnings = unexpectedRoles(snap, want, p.opts.Now(), pl.Warnings)
-	if IsManaged(u) && len(missing) > 0 && !neverSignedIn(u) {
-		pl.Warnings = append(pl.Warnings, fmt.Sprintf("granting %d role(s) to an existing account (%s) whose password has been changed since creation: the %q marker is not proof of origin (anyone allowed to edit employeeType can set it), so check that this is the object ID you onboarded", len(missing), u.ID, MarkerPrefix))
+	if IsManaged(u) && len(missing) > 0 {
+		if used := usedSinceCreation(u, snap); used != "" {
+			pl.Warnings = append(pl.Warnings, fmt.Sprintf("granting %d role(s) to an existing account (%s) %s: the %q marker is not proof of origin (anyone allowed to edit employeeType can set it), so check that this is the object ID you onboarded", len(missing), u.ID, used, MarkerPrefix))
+		}
 	}
 	if u.UsageLocation != n.spec.UsageLocation {
 		pl.Warnings = append(pl.Warnings, fmt.Sprintf("usage location is %q, the spec says %q (not changed)", u.UsageLocation, n.spec.UsageLocation))
@@ -199,4 +201,22 @@ func unexpectedRoles(snap directory.Snapshot, want map[string]bool, now time.Tim
 		warnings = append(warnings, "roles held beyond the spec may be missing from this report: "+rp.UnreadableEvidence())
 	}
 	return out, warnings
+}
+
+// usedSinceCreation says how the account shows that someone has used it
+// since it was created, or "" when it is as this SDK left it: its password
+// was changed, or (a passwordless account, whose password nobody knows)
+// a strong method was registered.
+func usedSinceCreation(u directory.User, snap directory.Snapshot) string {
+	if !neverSignedIn(u) {
+		return "whose password has been changed since creation"
+	}
+	if snap.AuthenticationMethodsErr == nil {
+		for _, m := range snap.AuthenticationMethods {
+			if isStrongMethod(m.Type) {
+				return fmt.Sprintf("whose owner has registered a strong method (%s) since creation", m.Type)
+			}
+		}
+	}
+	return ""
 }
