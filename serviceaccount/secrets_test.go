@@ -39,22 +39,59 @@ func everyForm(v any) []string {
 	return out
 }
 
+// leakRecorder collects a test's debug log and every rendering of every
+// value the test saw (record may be called from event handlers), and
+// checks that no secret appears in either.
+type leakRecorder struct {
+	logs    bytes.Buffer
+	mu      sync.Mutex
+	printed []string
+}
+
+// logger logs at debug level, with source, into l.
+func (l *leakRecorder) logger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(&l.logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
+}
+
+// record adds every form of each of vs to what was printed.
+func (l *leakRecorder) record(vs ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, v := range vs {
+		l.printed = append(l.printed, everyForm(v)...)
+	}
+}
+
+// check fails t for each secret (keyed by what it is) that is empty, is in
+// the log, or appears in anything printed.
+func (l *leakRecorder) check(t *testing.T, secrets map[string]string) {
+	t.Helper()
+	if l.logs.Len() == 0 || len(l.printed) == 0 {
+		t.Fatal("nothing was logged or printed: the test checks nothing")
+	}
+	for name, secret := range secrets {
+		if secret == "" {
+			t.Errorf("%s is empty", name)
+			continue
+		}
+		if strings.Contains(l.logs.String(), secret) {
+			t.Errorf("the log reveals the %s", name)
+		}
+		for _, s := range l.printed {
+			if strings.Contains(s, secret) {
+				t.Errorf("the %s appears in %q", name, s)
+			}
+		}
+	}
+}
+
 // The temporary password (generated or the caller's) appears nowhere but in
 // Result.Password.Reveal(): not in logs at debug level, events, errors, or
 // the printed or JSON form of any value returned, across Provision, Plan,
 // Deprovision and failing runs.
 func TestSecretsNeverLeak(t *testing.T) {
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
-	var mu sync.Mutex
-	var printed []string // every rendering of every value seen
-	record := func(vs ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, v := range vs {
-			printed = append(printed, everyForm(v)...)
-		}
-	}
+	var leak leakRecorder
+	logger, record := leak.logger(), leak.record
 	fake, clk := newFake(t)
 	dir := &recordingDir{Fake: fake}
 	p := newProvisioner(dir, clk, &serviceaccount.Options{
@@ -148,23 +185,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if resD.Password.Reveal() != "Caller-Supplied-Secret-42" {
 		t.Error("Result.Password is not the caller's password")
 	}
-	if logs.Len() == 0 || len(printed) == 0 {
-		t.Fatal("nothing was logged or printed: the test checks nothing")
-	}
-	for name, secret := range secrets {
-		if secret == "" {
-			t.Errorf("%s is empty", name)
-			continue
-		}
-		if strings.Contains(logs.String(), secret) {
-			t.Errorf("the log reveals the %s", name)
-		}
-		for _, s := range printed {
-			if strings.Contains(s, secret) {
-				t.Errorf("the %s appears in %q", name, s)
-			}
-		}
-	}
+	leak.check(t, secrets)
 	// What a caller sees instead.
 	b, _ := json.Marshal(resA)
 	if !strings.Contains(string(b), `"password":"[REDACTED]"`) {
@@ -202,17 +223,8 @@ func TestSpecPrintsNoPassword(t *testing.T) {
 // returned, across Provision, Plan, a re-run, a renewal, a lost answer, a
 // rollback, a kept account and Deprovision.
 func TestAccessPassSecretsNeverLeak(t *testing.T) {
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true}))
-	var mu sync.Mutex
-	var printed []string
-	record := func(vs ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, v := range vs {
-			printed = append(printed, everyForm(v)...)
-		}
-	}
+	var leak leakRecorder
+	logger, record := leak.logger(), leak.record
 	fake, clk := newFake(t)
 	dir := newPassDir(fake)
 	p := newProvisioner(dir, clk, &serviceaccount.Options{
@@ -237,8 +249,8 @@ func TestAccessPassSecretsNeverLeak(t *testing.T) {
 		t.Fatalf("Provision a: %v", err)
 	}
 	record(resA, &resA, resA.TemporaryAccessPass, &resA.TemporaryAccessPass, resA.Changes, resA.Account)
-	slog.New(slog.NewTextHandler(&logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
-	slog.New(slog.NewJSONHandler(&logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
+	slog.New(slog.NewTextHandler(&leak.logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
+	slog.New(slog.NewJSONHandler(&leak.logs, nil)).Info("result", "res", resA, "pass", resA.TemporaryAccessPass)
 	returned = append(returned, resA.TemporaryAccessPass.Reveal())
 	again, err := p.Provision(ctx, a)
 	record(again, err)
@@ -290,23 +302,9 @@ func TestAccessPassSecretsNeverLeak(t *testing.T) {
 	if len(secrets) != 8 {
 		t.Errorf("got %d secrets, want 8", len(secrets))
 	}
-	if logs.Len() == 0 || len(printed) == 0 {
-		t.Fatal("nothing was logged or printed: the test checks nothing")
-	}
+	leak.check(t, secrets)
 	for name, secret := range secrets {
-		if secret == "" {
-			t.Errorf("%s is empty", name)
-			continue
-		}
-		if strings.Contains(logs.String(), secret) {
-			t.Errorf("the log reveals the %s", name)
-		}
-		for _, s := range printed {
-			if strings.Contains(s, secret) {
-				t.Errorf("the %s appears in %q", name, s)
-			}
-		}
-		if strings.HasPrefix(name, "random password") {
+		if secret != "" && strings.HasPrefix(name, "random password") {
 			for _, r := range []serviceaccount.Result{resA, renewed, resC} {
 				if r.Password.Reveal() == secret {
 					t.Errorf("the %s is returned in Result.Password", name)
