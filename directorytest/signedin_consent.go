@@ -3,10 +3,8 @@ package directorytest
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/cloudhub/consent/directory"
-	"github.com/cloudhub/consent/roles"
 )
 
 var _ directory.ConsentReader = (*SignedIn)(nil)
@@ -22,22 +20,6 @@ var grantReaderRoles = []string{
 	"Directory Readers", "Global Reader", "Application Developer", "Application Administrator",
 	"Cloud Application Administrator", "Directory Writers", "User Administrator", "Privileged Role Administrator",
 	"Guest Inviter", "Global Administrator",
-}
-
-// holdsAnyRole reports whether the signed-in user holds one of names at
-// tenant scope. It must be called with s.f.mu held.
-func (s *SignedIn) holdsAnyRole(names []string) bool {
-	for _, a := range s.f.roleAssignments(s.userID) {
-		if a.DirectoryScopeID != directory.TenantScope {
-			continue
-		}
-		for _, name := range names {
-			if r, ok := roles.Lookup(name); ok && strings.EqualFold(r.ID, a.RoleDefinitionID) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // ServicePrincipal implements [directory.ConsentReader]: allowed when the
@@ -71,7 +53,7 @@ func (s *SignedIn) PermissionGrants(ctx context.Context, appID string) ([]direct
 	if !s.has(ScopeDirectoryReadAll) {
 		return nil, s.denied(fmt.Sprintf("list delegated permission grants of application %q: the app was not granted %s", appID, ScopeDirectoryReadAll), req)
 	}
-	if !s.holdsAnyRole(grantReaderRoles) {
+	if !s.holdsRole(grantReaderRoles) {
 		return nil, s.denied(fmt.Sprintf("list delegated permission grants of application %q: the signed-in user holds none of the roles the list needs", appID), req)
 	}
 	return s.f.permissionGrants(appID)
