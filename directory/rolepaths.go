@@ -135,17 +135,10 @@ type RolePaths struct {
 	Scopes []DirectoryScope
 }
 
-// fail gives every part of p the error err.
-func (p *RolePaths) fail(err error) {
-	p.EligibilitiesErr, p.ActiveSchedulesErr, p.GroupsErr = err, err, err
-}
-
 // FailRolePaths returns RolePaths whose every part failed with err; for
 // backends filling a [Snapshot] of a user that could not be read.
 func FailRolePaths(err error) RolePaths {
-	var p RolePaths
-	p.fail(err)
-	return p
+	return RolePaths{EligibilitiesErr: err, ActiveSchedulesErr: err, GroupsErr: err}
 }
 
 // RolePathReader is implemented by a directory that can read the paths to
