@@ -264,6 +264,17 @@ func (f *Fake) visible(idOrUPN string) (*fakeUser, bool) {
 	return u, true
 }
 
+// replicated finds a user by object ID the way a write that references it
+// (a role assignment, a permission grant) sees it: not before its
+// replication lag has passed.
+func (f *Fake) replicated(id string) (*fakeUser, bool) {
+	u, ok := f.users[strings.ToLower(id)]
+	if !ok || f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
+		return nil, false
+	}
+	return u, true
+}
+
 func notFound(kind, object string) error {
 	return fmt.Errorf("directorytest: %s %q: %w", kind, object, directory.ErrNotFound)
 }

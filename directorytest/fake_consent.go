@@ -162,8 +162,8 @@ func (f *Fake) CreatePermissionGrant(ctx context.Context, g directory.Permission
 		if g.PrincipalID == "" {
 			return g, invalid("create %s: principalId is required for consentType Principal", what)
 		}
-		u, ok := f.users[strings.ToLower(g.PrincipalID)]
-		if !ok || f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
+		u, ok := f.replicated(g.PrincipalID)
+		if !ok {
 			return g, fmt.Errorf("directorytest: create %s: principal %q: %w", what, g.PrincipalID, directory.ErrNotFound)
 		}
 		g.PrincipalID = u.user.ID

@@ -230,7 +230,7 @@ func (f *Fake) checkPIM(what string) error {
 // principal resolves a role assignment's principal: a user past its
 // replication lag, or a role-assignable group.
 func (f *Fake) principal(what, id string) (string, error) {
-	if u, ok := f.users[strings.ToLower(id)]; ok && !f.now().Before(u.user.CreatedDateTime.Add(f.lag)) {
+	if u, ok := f.replicated(id); ok {
 		return u.user.ID, nil
 	}
 	if g, ok := f.priv.groups[strings.ToLower(id)]; ok {
