@@ -138,24 +138,15 @@ func servicePrincipalFields(sp directory.ServicePrincipal, props []string) objec
 
 // GET /servicePrincipals(appId='{appId}')
 func (c *call) getServicePrincipal(d directory.ConsentReader, appID string) response {
-	props := servicePrincipalProperties
+	props, bad, ok := c.selectProps("servicePrincipal", servicePrincipalProperties)
+	if !ok {
+		return bad
+	}
 	ctxURL := "servicePrincipals/$entity"
-	if sel := strings.TrimSpace(c.query.Get("$select")); sel != "" {
-		props = nil
-		for _, p := range strings.Split(sel, ",") {
-			p = strings.TrimSpace(p)
-			canon := ""
-			for _, known := range servicePrincipalProperties {
-				if strings.EqualFold(p, known) {
-					canon = known
-				}
-			}
-			if canon == "" {
-				return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.servicePrincipal'.", p))
-			}
-			props = append(props, canon)
-		}
+	if props != nil {
 		ctxURL = "servicePrincipals(" + strings.Join(props, ",") + ")/$entity"
+	} else {
+		props = servicePrincipalProperties
 	}
 	sp, err := d.ServicePrincipal(c.ctx, appID)
 	if err != nil {

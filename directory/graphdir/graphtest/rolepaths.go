@@ -3,7 +3,6 @@ package graphtest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -224,18 +223,10 @@ func (c *call) listTransitiveGroups(key string) response {
 // groupSelect returns the group properties $select names (def without
 // one), or the 400 Graph answers for a property a group does not have.
 func (c *call) groupSelect(def []string) (sel []string, bad response, ok bool) {
-	s := strings.TrimSpace(c.query.Get("$select"))
-	if s == "" {
-		return def, response{}, true
+	if sel, bad, ok = c.selectProps("group", groupProperties); ok && sel == nil {
+		sel = def
 	}
-	for _, p := range strings.Split(s, ",") {
-		i := indexFold(groupProperties, strings.TrimSpace(p))
-		if i < 0 {
-			return nil, c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.group'.", strings.TrimSpace(p))), false
-		}
-		sel = append(sel, groupProperties[i])
-	}
-	return sel, response{}, true
+	return sel, bad, ok
 }
 
 // groupObjects are the groups as group objects with the properties sel.
@@ -256,15 +247,6 @@ func groupObjects(gs []directory.Group, sel []string) []any {
 		items[i] = o
 	}
 	return items
-}
-
-func indexFold(list []string, s string) int {
-	for i, v := range list {
-		if strings.EqualFold(v, s) {
-			return i
-		}
-	}
-	return -1
 }
 
 // GET /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false
