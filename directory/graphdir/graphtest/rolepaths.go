@@ -47,27 +47,26 @@ const licenseRequiredMessage = "The tenant needs to have Microsoft Entra ID P2 o
 
 // routeRolePaths routes the role-path collections under /roleManagement
 // and /directory.
-func routeRolePaths(method string, segs []string) (route, bool) {
+func routeRolePaths(method string, segs segments) (route, bool) {
 	if method != http.MethodGet {
 		return route{}, false
 	}
-	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
 	switch {
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleEligibilitySchedules"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleEligibilitySchedules"):
 		return route{endpoint: ListRoleEligibilitySchedules}, true
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignmentScheduleInstances"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleAssignmentScheduleInstances"):
 		return route{endpoint: ListRoleAssignmentScheduleInstances}, true
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleDefinitions"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleDefinitions"):
 		return route{endpoint: ListRoleDefinitions}, true
-	case len(segs) == 2 && is(0, "directory") && is(1, "administrativeUnits"):
+	case len(segs) == 2 && segs.is(0, "directory") && segs.is(1, "administrativeUnits"):
 		return route{endpoint: ListAdministrativeUnits}, true
 	}
 	return route{}, false
 }
 
 // routeUserRolePaths routes /users/{key}/transitiveMemberOf/microsoft.graph.group.
-func routeUserRolePaths(method, key string, rest []string) (route, bool) {
-	if method == http.MethodGet && len(rest) == 2 && strings.EqualFold(rest[0], "transitiveMemberOf") && strings.EqualFold(rest[1], "microsoft.graph.group") {
+func routeUserRolePaths(method, key string, rest segments) (route, bool) {
+	if method == http.MethodGet && len(rest) == 2 && rest.is(0, "transitiveMemberOf") && rest.is(1, "microsoft.graph.group") {
 		return route{endpoint: ListTransitiveMemberOfGroups, key: key}, true
 	}
 	return route{}, false
