@@ -135,7 +135,9 @@
 // each group's role assignments and eligibility schedules. So a Verify by
 // object ID is one round trip for an account in no role-assignable group
 // and two otherwise; a userPrincipalName not seen yet puts the PIM reads in
-// the second $batch too. The sign-in activity ([Directory.SignInActivity])
+// the second $batch too; a userPrincipalName whose remembered ID is stale
+// (the user was deleted and re-created under it) costs one round trip more,
+// to list the current object's memberships again. The sign-in activity ([Directory.SignInActivity])
 // is one more item of the first $batch. A Snapshot that asks for MemberOf
 // as well (Verify does) reads the memberships once for both parts: GET
 // /users/{id}/transitiveMemberOf?$select=id,displayName,isAssignableToRole,

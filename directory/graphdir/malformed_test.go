@@ -33,6 +33,19 @@ func TestMalformedAnswers(t *testing.T) {
 			}
 			return errors.Join(s.UserErr, s.RoleAssignmentsErr, s.AuthenticationMethodsErr, s.DomainsErr)
 		},
+		// The sign-in policies, decoded with encoding/json: each part on its own.
+		"SignInPolicies.SecurityDefaults": func(d *graphdir.Directory) error {
+			p, err := d.SignInPolicies(context.Background())
+			return errors.Join(err, p.SecurityDefaultsErr)
+		},
+		"SignInPolicies.ConditionalAccess": func(d *graphdir.Directory) error {
+			p, err := d.SignInPolicies(context.Background())
+			return errors.Join(err, p.ConditionalAccessErr)
+		},
+		"SignInPolicies.AuthenticationStrengths": func(d *graphdir.Directory) error {
+			p, err := d.SignInPolicies(context.Background())
+			return errors.Join(err, p.AuthenticationStrengthsErr)
+		},
 	}
 	for _, body := range []string{
 		`{}`,

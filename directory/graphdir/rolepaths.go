@@ -215,12 +215,22 @@ func newRolePathItems(principal, key string, shared *batchItem) (*rolePathItems,
 // first batch could not address them by the user's object ID (or
 // addressed a stale one), and each role-assignable group's roles. It
 // reads the group memberships the first batch listed (pages after the
-// first cost a round trip each).
+// first cost a round trip each); when the first batch addressed them to a
+// stale object ID (the UPN now names a re-created user), it lists them
+// again by userID first, one more round trip.
 func (p *rolePathItems) secondItems(ctx context.Context, d *Directory, userID string) []*batchItem {
 	var items []*batchItem
 	if p.eligibilities == nil || !strings.EqualFold(p.principal, userID) {
 		p.eligibilities, p.active = item(listEligibilities(userID)), item(listActiveSchedules(userID))
 		items = append(items, p.eligibilities, p.active)
+	}
+	if p.principal != "" && !strings.EqualFold(p.principal, userID) {
+		if p.shared {
+			p.groups = item(listMemberships(userID))
+		} else {
+			p.groups = item(listGroups(userID))
+		}
+		_ = d.batch(ctx, []*batchItem{p.groups}) // the item records its outcome
 	}
 	var gs []*directory.Group
 	var err error

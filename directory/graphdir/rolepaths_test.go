@@ -97,6 +97,67 @@ func TestRolePathsRoundTrips(t *testing.T) {
 	}
 }
 
+// TestRolePathsStaleUPN: a UPN remembered for an object since deleted and
+// re-created under the same UPN. The role paths' group memberships, read in
+// the first $batch by the remembered object ID, are read again by the
+// current one (one more round trip, since the groups' roles need them), and
+// a Snapshot that asks for MemberOf too still reads the memberships once
+// per object ID.
+func TestRolePathsStaleUPN(t *testing.T) {
+	ctx := context.Background()
+	for _, memberOf := range []bool{false, true} {
+		e := newEnv(t, nil, nil)
+		upn := "svc@contoso.onmicrosoft.com"
+		old, err := e.dir.CreateUser(ctx, newUser(upn)) // remembered
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.srv.Directory().DeleteUser(ctx, old.ID); err != nil {
+			t.Fatal(err)
+		}
+		u := seed(t, e, upn)
+		g := member(t, e, "Tier0 admins", true, u.ID)
+		a, err := e.srv.Directory().CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: g.ID, RoleDefinitionID: teamsAdministrator, DirectoryScopeID: "/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.srv.Reset()
+		req := rolePathsRequest(upn)
+		req.MemberOf = memberOf
+		snap, err := e.dir.Snapshot(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.RolePaths.GroupsErr != nil || snap.MemberOfErr != nil {
+			t.Fatalf("MemberOf %v: groups: %v, MemberOf: %v", memberOf, snap.RolePaths.GroupsErr, snap.MemberOfErr)
+		}
+		want := []directory.GroupRoles{{Group: g, RoleAssignments: []directory.RoleAssignment{a}, Eligibilities: []directory.RoleSchedule{}}}
+		if diff := cmp.Diff(want, snap.RolePaths.Groups); diff != "" {
+			t.Errorf("MemberOf %v: groups (-want +got):\n%s", memberOf, diff)
+		}
+		if memberOf {
+			if diff := cmp.Diff([]directory.Group{{ID: g.ID, DisplayName: g.DisplayName}}, snap.MemberOf); diff != "" {
+				t.Errorf("MemberOf (-want +got):\n%s", diff)
+			}
+		}
+		trips := endpoints(e)
+		if len(trips) != 3 {
+			t.Errorf("MemberOf %v: %d round trips, want 3: %v", memberOf, len(trips), trips)
+		}
+		var reads int
+		for _, trip := range trips {
+			for _, ep := range trip {
+				if ep == graphtest.ListTransitiveMemberOf || ep == graphtest.ListTransitiveMemberOfGroups {
+					reads++
+				}
+			}
+		}
+		if reads != 2 {
+			t.Errorf("MemberOf %v: %d reads of the memberships, want 2 (the remembered object ID's, the current one's): %v", memberOf, reads, trips)
+		}
+	}
+}
+
 func member(t *testing.T, e env, name string, assignable bool, userID string) directory.Group {
 	t.Helper()
 	ctx := context.Background()

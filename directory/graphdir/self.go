@@ -98,7 +98,8 @@ var (
 // information (its ID only, the other properties null).
 func membershipFromModel(m models.DirectoryObjectable) membership {
 	if g, ok := m.(models.Groupable); ok {
-		return membership{group: &directory.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName()), IsAssignableToRole: derefBool(g.GetIsAssignableToRole())}}
+		group := groupFromModel(g) // rolepaths.go
+		return membership{group: &group}
 	}
 	if r, ok := m.(models.DirectoryRoleable); ok {
 		return membership{ok: true, role: directory.RoleMembership{

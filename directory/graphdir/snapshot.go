@@ -15,7 +15,8 @@ import (
 // role assignments by principal ID only). For a UPN it has not seen, the
 // batch reads the user, its methods and the domains, and a second round trip
 // lists the role assignments; likewise when the UPN now belongs to another
-// object than the one remembered (the user was deleted and re-created).
+// object than the one remembered (the user was deleted and re-created),
+// where the role paths cost one more, to list the memberships again.
 // Asked for MemberOf and RolePaths, it reads the user's transitive
 // memberships once for both (see the package documentation). Pages beyond
 // the first (@odata.nextLink) cost a round trip each.
@@ -142,7 +143,8 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	if paths != nil {
 		second = append(second, paths.secondItems(ctx, d, snap.User.ID)...)
 	}
-	if req.MemberOf && stale {
+	if req.MemberOf && stale && paths == nil {
+		// (With the role paths, secondItems reads them again.)
 		memberOfItem = item(listTransitiveMemberOf(snap.User.ID))
 		second = append(second, memberOfItem)
 	}
@@ -163,8 +165,8 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 		snap.SignInActivity, snap.SignInActivityErr = readSignInItem(signInItem)
 	}
 	switch {
-	case req.MemberOf && paths != nil && paths.groups == memberOfItem:
-		// Read with the role paths (secondItems), not re-read for a
+	case req.MemberOf && paths != nil:
+		// Read with the role paths (secondItems), also again for a
 		// stale object ID.
 		snap.MemberOf, snap.MemberOfErr = paths.memberOf, paths.memberOfErr
 	case req.MemberOf:

@@ -22,17 +22,17 @@ const (
 
 // accessPassPolicyRoute routes /policies/...; only the Temporary Access
 // Pass configuration exists.
-func accessPassPolicyRoute(method string, segs []string) route {
-	if len(segs) == 4 && method == http.MethodGet && strings.EqualFold(segs[1], "authenticationMethodsPolicy") &&
-		strings.EqualFold(segs[2], "authenticationMethodConfigurations") && strings.EqualFold(segs[3], "TemporaryAccessPass") {
+func accessPassPolicyRoute(method string, segs segments) route {
+	if len(segs) == 4 && method == http.MethodGet && segs.is(1, "authenticationMethodsPolicy") &&
+		segs.is(2, "authenticationMethodConfigurations") && segs.is(3, "TemporaryAccessPass") {
 		return route{endpoint: GetAccessPassPolicy}
 	}
 	return route{}
 }
 
 // accessPassRoute routes what follows /users/{key}.
-func accessPassRoute(method, key string, rest []string) route {
-	if len(rest) < 2 || !strings.EqualFold(rest[0], "authentication") || !strings.EqualFold(rest[1], "temporaryAccessPassMethods") {
+func accessPassRoute(method, key string, rest segments) route {
+	if len(rest) < 2 || !rest.is(0, "authentication") || !rest.is(1, "temporaryAccessPassMethods") {
 		return route{}
 	}
 	switch {

@@ -37,15 +37,14 @@ const (
 
 // parseConsentRoute routes the consent endpoints; ok is false for any
 // other path.
-func parseConsentRoute(method string, segs []string) (route, bool) {
-	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
+func parseConsentRoute(method string, segs segments) (route, bool) {
 	const spKey = "servicePrincipals(appId="
 	switch {
-	case len(segs) == 1 && is(0, "servicePrincipals") && method == http.MethodPost:
+	case len(segs) == 1 && segs.is(0, "servicePrincipals") && method == http.MethodPost:
 		return route{endpoint: CreateServicePrincipal}, true
-	case len(segs) == 1 && is(0, "oauth2PermissionGrants") && method == http.MethodPost:
+	case len(segs) == 1 && segs.is(0, "oauth2PermissionGrants") && method == http.MethodPost:
 		return route{endpoint: CreatePermissionGrant}, true
-	case len(segs) == 2 && is(0, "oauth2PermissionGrants"):
+	case len(segs) == 2 && segs.is(0, "oauth2PermissionGrants"):
 		id, err := url.PathUnescape(segs[1])
 		if err != nil {
 			return route{err: "Invalid grant ID: " + err.Error()}, true
@@ -69,7 +68,7 @@ func parseConsentRoute(method string, segs []string) (route, bool) {
 		switch {
 		case len(segs) == 1 && method == http.MethodGet:
 			return route{endpoint: GetServicePrincipal, key: appID}, true
-		case len(segs) == 2 && is(1, "oauth2PermissionGrants") && method == http.MethodGet:
+		case len(segs) == 2 && segs.is(1, "oauth2PermissionGrants") && method == http.MethodGet:
 			return route{endpoint: ListPermissionGrants, key: appID}, true
 		}
 		return route{}, true
@@ -138,24 +137,15 @@ func servicePrincipalFields(sp directory.ServicePrincipal, props []string) objec
 
 // GET /servicePrincipals(appId='{appId}')
 func (c *call) getServicePrincipal(d directory.ConsentReader, appID string) response {
-	props := servicePrincipalProperties
+	props, bad, ok := c.selectProps("servicePrincipal", servicePrincipalProperties)
+	if !ok {
+		return bad
+	}
 	ctxURL := "servicePrincipals/$entity"
-	if sel := strings.TrimSpace(c.query.Get("$select")); sel != "" {
-		props = nil
-		for _, p := range strings.Split(sel, ",") {
-			p = strings.TrimSpace(p)
-			canon := ""
-			for _, known := range servicePrincipalProperties {
-				if strings.EqualFold(p, known) {
-					canon = known
-				}
-			}
-			if canon == "" {
-				return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.servicePrincipal'.", p))
-			}
-			props = append(props, canon)
-		}
+	if props != nil {
 		ctxURL = "servicePrincipals(" + strings.Join(props, ",") + ")/$entity"
+	} else {
+		props = servicePrincipalProperties
 	}
 	sp, err := d.ServicePrincipal(c.ctx, appID)
 	if err != nil {

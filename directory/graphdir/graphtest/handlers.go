@@ -74,9 +74,9 @@ func (c *call) getUser(key string) response {
 	if selectsSignInActivity(c.query.Get("$select")) { // rolepaths.go
 		return c.getSignInActivity(key)
 	}
-	sel, unknown := parseSelect(c.query.Get("$select"))
-	if unknown != "" {
-		return c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", unknown))
+	sel, bad, ok := c.selectProps("user", userProperties)
+	if !ok {
+		return bad
 	}
 	u, err := c.dir.User(c.ctx, key)
 	if err != nil {

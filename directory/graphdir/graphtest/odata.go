@@ -94,31 +94,37 @@ var defaultUserProperties = []string{
 	"officeLocation", "preferredLanguage", "surname", "userPrincipalName", "id",
 }
 
-// parseSelect parses a user $select into canonical property names (nil
-// means the default properties), or returns the first unknown name.
-func parseSelect(sel string) (props []string, unknown string) {
+// selectProps parses the request's $select against known, the properties
+// of the Graph type microsoft.graph.{typ} it may name: their canonical
+// names (nil without $select, meaning the type's default properties), or
+// the 400 Graph answers for the first name the type does not have.
+func (c *call) selectProps(typ string, known []string) (props []string, bad response, ok bool) {
+	sel := c.query.Get("$select")
 	if strings.TrimSpace(sel) == "" {
-		return nil, ""
+		return nil, response{}, true
 	}
-	var out []string
 	for _, p := range strings.Split(sel, ",") {
 		p = strings.TrimSpace(p)
-		canon := ""
-		for _, known := range userProperties {
-			if strings.EqualFold(p, known) {
-				canon = known
-				break
-			}
-		}
-		if canon == "" {
+		i := indexFold(known, p)
+		if i < 0 {
 			if p == "" {
 				p = "(empty)"
 			}
-			return nil, p
+			return nil, c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.%s'.", p, typ)), false
 		}
-		out = append(out, canon)
+		props = append(props, known[i])
 	}
-	return out, ""
+	return props, response{}, true
+}
+
+// indexFold is the index of s in list, compared case-insensitively, or -1.
+func indexFold(list []string, s string) int {
+	for i, v := range list {
+		if strings.EqualFold(v, s) {
+			return i
+		}
+	}
+	return -1
 }
 
 // page answers one page of a collection: $top and $skiptoken pick the page,

@@ -3,7 +3,6 @@ package graphtest
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -48,27 +47,26 @@ const licenseRequiredMessage = "The tenant needs to have Microsoft Entra ID P2 o
 
 // routeRolePaths routes the role-path collections under /roleManagement
 // and /directory.
-func routeRolePaths(method string, segs []string) (route, bool) {
+func routeRolePaths(method string, segs segments) (route, bool) {
 	if method != http.MethodGet {
 		return route{}, false
 	}
-	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
 	switch {
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleEligibilitySchedules"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleEligibilitySchedules"):
 		return route{endpoint: ListRoleEligibilitySchedules}, true
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignmentScheduleInstances"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleAssignmentScheduleInstances"):
 		return route{endpoint: ListRoleAssignmentScheduleInstances}, true
-	case len(segs) == 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleDefinitions"):
+	case len(segs) == 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleDefinitions"):
 		return route{endpoint: ListRoleDefinitions}, true
-	case len(segs) == 2 && is(0, "directory") && is(1, "administrativeUnits"):
+	case len(segs) == 2 && segs.is(0, "directory") && segs.is(1, "administrativeUnits"):
 		return route{endpoint: ListAdministrativeUnits}, true
 	}
 	return route{}, false
 }
 
 // routeUserRolePaths routes /users/{key}/transitiveMemberOf/microsoft.graph.group.
-func routeUserRolePaths(method, key string, rest []string) (route, bool) {
-	if method == http.MethodGet && len(rest) == 2 && strings.EqualFold(rest[0], "transitiveMemberOf") && strings.EqualFold(rest[1], "microsoft.graph.group") {
+func routeUserRolePaths(method, key string, rest segments) (route, bool) {
+	if method == http.MethodGet && len(rest) == 2 && rest.is(0, "transitiveMemberOf") && rest.is(1, "microsoft.graph.group") {
 		return route{endpoint: ListTransitiveMemberOfGroups, key: key}, true
 	}
 	return route{}, false
@@ -224,18 +222,10 @@ func (c *call) listTransitiveGroups(key string) response {
 // groupSelect returns the group properties $select names (def without
 // one), or the 400 Graph answers for a property a group does not have.
 func (c *call) groupSelect(def []string) (sel []string, bad response, ok bool) {
-	s := strings.TrimSpace(c.query.Get("$select"))
-	if s == "" {
-		return def, response{}, true
+	if sel, bad, ok = c.selectProps("group", groupProperties); ok && sel == nil {
+		sel = def
 	}
-	for _, p := range strings.Split(s, ",") {
-		i := indexFold(groupProperties, strings.TrimSpace(p))
-		if i < 0 {
-			return nil, c.fail(http.StatusBadRequest, "Request_BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.group'.", strings.TrimSpace(p))), false
-		}
-		sel = append(sel, groupProperties[i])
-	}
-	return sel, response{}, true
+	return sel, bad, ok
 }
 
 // groupObjects are the groups as group objects with the properties sel.
@@ -256,15 +246,6 @@ func groupObjects(gs []directory.Group, sel []string) []any {
 		items[i] = o
 	}
 	return items
-}
-
-func indexFold(list []string, s string) int {
-	for i, v := range list {
-		if strings.EqualFold(v, s) {
-			return i
-		}
-	}
-	return -1
 }
 
 // GET /roleManagement/directory/roleDefinitions?$filter=isBuiltIn eq false

@@ -126,26 +126,25 @@ func (s *Server) identify(authorization string) identity {
 }
 
 // parseSelfRoute routes /me/... and /organization.
-func parseSelfRoute(method, rel string) (route, bool) {
-	segs := strings.Split(strings.Trim(rel, "/"), "/")
+func parseSelfRoute(method string, segs segments) (route, bool) {
 	if method != http.MethodGet {
 		return route{}, false
 	}
 	switch {
-	case len(segs) == 1 && strings.EqualFold(segs[0], "organization"):
+	case len(segs) == 1 && segs.is(0, "organization"):
 		return route{endpoint: ListOrganization}, true
-	case !strings.EqualFold(segs[0], "me"):
+	case !segs.is(0, "me"):
 		return route{}, false
 	case len(segs) == 1:
 		return route{endpoint: GetMe}, true
-	case len(segs) == 3 && strings.EqualFold(segs[1], "authentication") && strings.EqualFold(segs[2], "methods"):
+	case len(segs) == 3 && segs.is(1, "authentication") && segs.is(2, "methods"):
 		return route{endpoint: ListMyAuthenticationMethods}, true
-	case len(segs) == 2 && strings.EqualFold(segs[1], "transitiveMemberOf"):
+	case len(segs) == 2 && segs.is(1, "transitiveMemberOf"):
 		return route{endpoint: ListMyTransitiveMemberOf}, true
-	case len(segs) == 2 && strings.EqualFold(segs[1], "scopedRoleMemberOf"):
+	case len(segs) == 2 && segs.is(1, "scopedRoleMemberOf"):
 		return route{endpoint: ListMyScopedRoleMemberOf}, true
-	case len(segs) >= 3 && strings.EqualFold(segs[1], "transitiveMemberOf"):
-		return route{err: fmt.Sprintf("graphtest does not serve %s: list /me/transitiveMemberOf and keep the directoryRole objects (an OData cast segment needs ConsistencyLevel: eventual and $count)", rel)}, true
+	case len(segs) >= 3 && segs.is(1, "transitiveMemberOf"):
+		return route{err: fmt.Sprintf("graphtest does not serve /%s: list /me/transitiveMemberOf and keep the directoryRole objects (an OData cast segment needs ConsistencyLevel: eventual and $count)", strings.Join(segs, "/"))}, true
 	}
 	return route{}, false
 }

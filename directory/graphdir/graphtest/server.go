@@ -536,33 +536,38 @@ type route struct {
 	err      string // why the path is malformed
 }
 
-// parseRoute routes a path relative to the service root. Segment names
-// are case-insensitive, as in Graph.
+// segments are the segments of a request path.
+type segments []string
+
+// is reports whether segment i is name; segment names are
+// case-insensitive, as in Graph.
+func (s segments) is(i int, name string) bool { return i < len(s) && strings.EqualFold(s[i], name) }
+
+// parseRoute routes a path relative to the service root.
 func parseRoute(method, rel string) route {
-	if rt, ok := parseSelfRoute(method, rel); ok {
+	segs := segments(strings.Split(strings.Trim(rel, "/"), "/"))
+	if rt, ok := parseSelfRoute(method, segs); ok {
 		return rt
 	}
-	segs := strings.Split(strings.Trim(rel, "/"), "/")
-	is := func(i int, name string) bool { return i < len(segs) && strings.EqualFold(segs[i], name) }
-	if rt, ok := policyRoute(method, segs, is); ok {
+	if rt, ok := policyRoute(method, segs); ok {
 		return rt
 	}
 	if rt, ok := parseConsentRoute(method, segs); ok {
 		return rt
 	}
 	switch {
-	case len(segs) == 1 && is(0, "users") && method == http.MethodPost:
+	case len(segs) == 1 && segs.is(0, "users") && method == http.MethodPost:
 		return route{endpoint: CreateUser}
-	case len(segs) == 1 && is(0, "domains") && method == http.MethodGet:
+	case len(segs) == 1 && segs.is(0, "domains") && method == http.MethodGet:
 		return route{endpoint: ListDomains}
-	case len(segs) == 1 && is(0, "$batch") && method == http.MethodPost:
+	case len(segs) == 1 && segs.is(0, "$batch") && method == http.MethodPost:
 		return route{endpoint: Batch}
-	case len(segs) >= 2 && (is(0, "roleManagement") || is(0, "directory")) && !is(2, "roleAssignments"):
+	case len(segs) >= 2 && (segs.is(0, "roleManagement") || segs.is(0, "directory")) && !segs.is(2, "roleAssignments"):
 		r, _ := routeRolePaths(method, segs) // rolepaths.go
 		return r
-	case is(0, "policies"):
+	case segs.is(0, "policies"):
 		return accessPassPolicyRoute(method, segs)
-	case len(segs) >= 3 && is(0, "roleManagement") && is(1, "directory") && is(2, "roleAssignments"):
+	case len(segs) >= 3 && segs.is(0, "roleManagement") && segs.is(1, "directory") && segs.is(2, "roleAssignments"):
 		switch {
 		case len(segs) == 3 && method == http.MethodGet:
 			return route{endpoint: ListRoleAssignments}
@@ -579,7 +584,7 @@ func parseRoute(method, rel string) route {
 	}
 	// /users/{key}... or /users('{key}')...
 	var key string
-	var rest []string
+	var rest segments
 	first := segs[0]
 	switch {
 	case len(first) > len("users(") && strings.EqualFold(first[:len("users(")], "users(") && strings.HasSuffix(first, ")"):
@@ -592,7 +597,7 @@ func parseRoute(method, rel string) route {
 			return route{err: fmt.Sprintf("Invalid key literal %s: want a single-quoted OData string with quotes doubled", lit)}
 		}
 		key, rest = k, segs[1:]
-	case is(0, "users") && len(segs) >= 2:
+	case segs.is(0, "users") && len(segs) >= 2:
 		k, err := url.PathUnescape(segs[1])
 		if err != nil {
 			return route{err: "Invalid key: " + err.Error()}
@@ -610,9 +615,9 @@ func parseRoute(method, rel string) route {
 		return route{endpoint: GetUser, key: key}
 	case len(rest) == 0 && method == http.MethodDelete:
 		return route{endpoint: DeleteUser, key: key}
-	case len(rest) == 2 && strings.EqualFold(rest[0], "authentication") && strings.EqualFold(rest[1], "methods") && method == http.MethodGet:
+	case len(rest) == 2 && rest.is(0, "authentication") && rest.is(1, "methods") && method == http.MethodGet:
 		return route{endpoint: ListAuthenticationMethods, key: key}
-	case len(rest) == 1 && strings.EqualFold(rest[0], "transitiveMemberOf") && method == http.MethodGet:
+	case len(rest) == 1 && rest.is(0, "transitiveMemberOf") && method == http.MethodGet:
 		return route{endpoint: ListTransitiveMemberOf, key: key}
 	}
 	if r, ok := routeUserRolePaths(method, key, rest); ok { // rolepaths.go

@@ -128,6 +128,27 @@ func TestUserSelect(t *testing.T) {
 	}
 }
 
+// TestSelectUnknownProperty checks that every resource answers a $select
+// naming a property its type does not have with Graph's 400, naming the
+// property and the type.
+func TestSelectUnknownProperty(t *testing.T) {
+	s, u := newServer(t, nil)
+	for _, tc := range []struct{ path, typ string }{
+		{"/users/" + u.ID + "?$select=id,nonsense", "user"},
+		{"/users/" + u.ID + "/transitiveMemberOf?$select=id,nonsense", "group"},
+		{"/users/" + u.ID + "/transitiveMemberOf/microsoft.graph.group?$select=id,nonsense", "group"},
+		{"/servicePrincipals(appId='" + directory.MicrosoftGraphAppID + "')?$select=id,nonsense", "servicePrincipal"},
+	} {
+		r := do(t, s, "GET", tc.path, nil)
+		e, _ := r.body["error"].(map[string]any)
+		got := fmt.Sprint(r.status, " ", errorCode(r), " ", e["message"])
+		want := "400 Request_BadRequest Could not find a property named 'nonsense' on type 'microsoft.graph." + tc.typ + "'."
+		if got != want {
+			t.Errorf("GET %s: got %q, want %q", tc.path, got, want)
+		}
+	}
+}
+
 func TestUserKeyForms(t *testing.T) {
 	s, u := newServer(t, nil)
 	for _, tc := range []struct {

@@ -18,16 +18,16 @@ const (
 )
 
 // policyRoute routes the sign-in policy endpoints.
-func policyRoute(method string, segs []string, is func(int, string) bool) (route, bool) {
+func policyRoute(method string, segs segments) (route, bool) {
 	if method != http.MethodGet {
 		return route{}, false
 	}
 	switch {
-	case len(segs) == 2 && is(0, "policies") && is(1, "identitySecurityDefaultsEnforcementPolicy"):
+	case len(segs) == 2 && segs.is(0, "policies") && segs.is(1, "identitySecurityDefaultsEnforcementPolicy"):
 		return route{endpoint: GetSecurityDefaults}, true
-	case len(segs) == 2 && is(0, "policies") && is(1, "authenticationStrengthPolicies"):
+	case len(segs) == 2 && segs.is(0, "policies") && segs.is(1, "authenticationStrengthPolicies"):
 		return route{endpoint: ListAuthenticationStrength}, true
-	case len(segs) == 3 && is(0, "identity") && is(1, "conditionalAccess") && is(2, "policies"):
+	case len(segs) == 3 && segs.is(0, "identity") && segs.is(1, "conditionalAccess") && segs.is(2, "policies"):
 		return route{endpoint: ListConditionalAccess}, true
 	}
 	return route{}, false
