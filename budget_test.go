@@ -36,6 +36,21 @@ func roundTrips(env *graphEnv) (total, writes int) {
 	return total, writes
 }
 
+// budgetChecker returns a check that the requests env's server has seen
+// since the last check stay within max round trips and maxWrites writes,
+// logs the counts and resets the server's request log.
+func budgetChecker(t *testing.T, env *graphEnv) func(op string, max, maxWrites int) {
+	return func(op string, max, maxWrites int) {
+		t.Helper()
+		n, w := roundTrips(env)
+		if n > max || w > maxWrites {
+			t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
+		}
+		t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
+		env.srv.Reset()
+	}
+}
+
 // TestRoundTripBudget counts HTTP requests at the Graph test server for
 // each operation (issue "Performance": the budget table in the README).
 func TestRoundTripBudget(t *testing.T) {
@@ -45,15 +60,7 @@ func TestRoundTripBudget(t *testing.T) {
 			env := newGraphEnv(t, nil, nil)
 			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
 			spec := specWithRoles(k)
-			budget := func(op string, max, maxWrites int) {
-				t.Helper()
-				n, w := roundTrips(env)
-				if n > max || w > maxWrites {
-					t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
-				}
-				t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
-				env.srv.Reset()
-			}
+			budget := budgetChecker(t, env)
 
 			if _, err := p.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
@@ -176,15 +183,7 @@ func TestRoundTripBudgetPasswordless(t *testing.T) {
 			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
 			spec := specWithRoles(k)
 			spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{UsableOnce: true}
-			budget := func(op string, max, maxWrites int) {
-				t.Helper()
-				n, w := roundTrips(env)
-				if n > max || w > maxWrites {
-					t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
-				}
-				t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
-				env.srv.Reset()
-			}
+			budget := budgetChecker(t, env)
 			if _, err := p.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
