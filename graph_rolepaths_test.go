@@ -20,7 +20,6 @@ import (
 // role-assignable group and two when it is; Provision's are unchanged.
 func TestVerifyOverGraphRolePaths(t *testing.T) {
 	globalAdmin, _ := roles.Lookup("Global Administrator")
-	pra, _ := roles.Lookup("Privileged Role Administrator")
 	for _, tc := range []struct {
 		name      string
 		setup     func(t *testing.T, env *graphEnv, userID string)
@@ -39,19 +38,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 			}
 		}, trips: 1, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			evidence: "Global Administrator at / — eligible through PIM until 2027-01-31"},
-		{name: "group holds Privileged Role Administrator", setup: func(t *testing.T, env *graphEnv, id string) {
-			ctx := context.Background()
-			g, err := env.fake.CreateGroup(ctx, "Tier0 admins", true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := env.fake.AddGroupMember(ctx, g.ID, id); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := env.fake.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: g.ID, RoleDefinitionID: pra.ID, DirectoryScopeID: "/"}); err != nil {
-				t.Fatal(err)
-			}
-		}, trips: 2, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+		{name: "group holds Privileged Role Administrator", setup: tier0Group, trips: 2, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			evidence: "Privileged Role Administrator at / — through group 'Tier0 admins' (44444444-"},
 		{name: "custom role scoped to a named administrative unit", setup: func(t *testing.T, env *graphEnv, id string) {
 			ctx := context.Background()
