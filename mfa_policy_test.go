@@ -26,18 +26,11 @@ type policyBackend struct {
 
 var policyBackends = []policyBackend{
 	{"fake", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
-		return f, func(op directorytest.Op, _ graphtest.Endpoint) {
-			f.SetFault(func(o directorytest.Op, object string) error {
-				if o == op {
-					return directorytest.PermissionDenied(o, object)
-				}
-				return nil
-			})
-		}
+		return f, func(op directorytest.Op, e graphtest.Endpoint) { deny(f, nil, op, e) }
 	}},
 	{"graph", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
 		env := newGraphEnv(t, &graphtest.Options{Fake: f}, nil)
-		return env.dir, func(_ directorytest.Op, e graphtest.Endpoint) { env.srv.DenyPermission(e) }
+		return env.dir, func(op directorytest.Op, e graphtest.Endpoint) { deny(f, env.srv, op, e) }
 	}},
 }
 
