@@ -17,7 +17,7 @@ import (
 // Over the Graph backend, every path to a role fails the right check with
 // evidence naming the path, in the round trips the README promises:
 // Verify by object ID is one $batch when the account is in no
-// role-assignable group and two when it is; Provision's are unchanged.
+// role-assignable group and two when it is; Plan's are the same.
 func TestVerifyOverGraphRolePaths(t *testing.T) {
 	globalAdmin, _ := roles.Lookup("Global Administrator")
 	for _, tc := range []struct {
