@@ -58,7 +58,7 @@ func TestRoundTripBudget(t *testing.T) {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := specWithRoles(k)
 			budget := budgetChecker(t, env)
 
@@ -89,12 +89,12 @@ func TestRoundTripBudget(t *testing.T) {
 			// A new process: a graphdir.Directory that has not seen the
 			// account resolves its UPN to the object ID first (Graph
 			// filters role assignments by principal ID only).
-			fresh := serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			fresh := newProvisioner(env.freshDirectory(t), env.clock)
 			if _, err := fresh.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
 			budget("Plan (converged, by UPN, new process)", 2, 0)
-			fresh = serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			fresh = newProvisioner(env.freshDirectory(t), env.clock)
 			if _, err := fresh.Provision(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
@@ -180,7 +180,7 @@ func TestRoundTripBudgetPasswordless(t *testing.T) {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := specWithRoles(k)
 			spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{UsableOnce: true}
 			budget := budgetChecker(t, env)

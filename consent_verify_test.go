@@ -48,7 +48,7 @@ var consentBackends = []consentBackend{
 func passingConsentAccount(t *testing.T, dir directory.Directory, f *directorytest.Fake, c *clock) serviceaccount.Account {
 	t.Helper()
 	ctx := context.Background()
-	res, err := serviceaccount.New(dir, &serviceaccount.Options{Sleep: c.Sleep, Now: c.Now}).Provision(ctx, chaosSpec(1))
+	res, err := newProvisioner(dir, c).Provision(ctx, chaosSpec(1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := chaosSpec(1)
 			res := ownedAccount(t, env, p, spec)
 			if tc.setup != nil {

@@ -26,7 +26,7 @@ import (
 func readyAccount(t *testing.T, env *graphEnv) serviceaccount.Account {
 	t.Helper()
 	ctx := context.Background()
-	res, err := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}).Provision(ctx, serviceaccount.Spec{
+	res, err := newProvisioner(env.dir, env.clock).Provision(ctx, serviceaccount.Spec{
 		UserPrincipalName: "svc-self@" + directorytest.DefaultDomain, DisplayName: "Cloud User Hub service account",
 		UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
 	})

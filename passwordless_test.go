@@ -157,7 +157,7 @@ func TestPasswordlessRefusedThroughGraph(t *testing.T) {
 			if err := env.fake.SetAccessPassPolicy(pol); err != nil {
 				t.Fatal(err)
 			}
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := passwordlessSpec(3)
 			spec.TemporaryAccessPass = &tc.pass
 			_, err := p.Provision(context.Background(), spec)

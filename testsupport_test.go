@@ -14,9 +14,11 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
 	"github.com/cloudhub/consent/directorytest"
+	"github.com/cloudhub/consent/serviceaccount"
 )
 
 // testToken is the bearer token the fake credential hands out; tests check
@@ -114,6 +116,12 @@ func (e *graphEnv) freshDirectory(tb testing.TB) *graphdir.Directory {
 		tb.Fatal(err)
 	}
 	return dir
+}
+
+// newProvisioner returns a Provisioner on dir that sleeps and reads the
+// time on the simulated clock c.
+func newProvisioner(dir directory.Directory, c *clock) *serviceaccount.Provisioner {
+	return serviceaccount.New(dir, &serviceaccount.Options{Sleep: c.Sleep, Now: c.Now})
 }
 
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
