@@ -52,14 +52,7 @@ func passingConsentAccount(t *testing.T, dir directory.Directory, f *directoryte
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range []directory.MethodType{directory.MethodMicrosoftAuthenticator, directory.MethodFido2} {
-		if _, err := f.RegisterMethod(ctx, res.Account.ID, m, string(m)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ownerSignsIn(t, f, res.Account.ID, directory.MethodMicrosoftAuthenticator, directory.MethodFido2)
 	acct := res.Account
 	app := demoApp
 	acct.PartnerApp = &app

@@ -128,22 +128,13 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 // account passes every check.
 func ownedAccount(t *testing.T, env *graphEnv, p *serviceaccount.Provisioner, spec serviceaccount.Spec) serviceaccount.Result {
 	t.Helper()
-	ctx := context.Background()
-	res, err := p.Provision(ctx, spec)
+	res, err := p.Provision(context.Background(), spec)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
 		t.Fatal(err)
 	}
 	// The test specs hold Exchange and SharePoint Administrator, highly
 	// privileged roles: a FIDO2 key and the tenant's phishing-resistant
 	// policy (seedPolicies) make mfa.phishing-resistant pass.
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodFido2, "key"); err != nil {
-		t.Fatal(err)
-	}
+	ownerSignsIn(t, env.fake, res.Account.ID, directory.MethodMicrosoftAuthenticator, directory.MethodFido2)
 	return res
 }

@@ -34,12 +34,7 @@ func readyAccount(t *testing.T, env *graphEnv) serviceaccount.Account {
 		t.Fatal(err)
 	}
 	env.clock.Sleep(ctx, time.Hour)
-	if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
-		t.Fatal(err)
-	}
+	ownerSignsIn(t, env.fake, res.Account.ID, directory.MethodMicrosoftAuthenticator)
 	return res.Account
 }
 

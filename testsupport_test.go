@@ -124,6 +124,22 @@ func newProvisioner(dir directory.Directory, c *clock) *serviceaccount.Provision
 	return serviceaccount.New(dir, &serviceaccount.Options{Sleep: c.Sleep, Now: c.Now})
 }
 
+// ownerSignsIn acts out the owner's first steps on the fake: the first
+// sign-in (changing the temporary password) and the registration of each
+// method, named after its type.
+func ownerSignsIn(t *testing.T, f *directorytest.Fake, userID string, methods ...directory.MethodType) {
+	t.Helper()
+	ctx := context.Background()
+	if err := f.SignIn(ctx, userID, "Owner-Changed-It-1!"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range methods {
+		if _, err := f.RegisterMethod(ctx, userID, m, string(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func asError[T error](err error, target *T) bool { return errors.As(err, target) }
 func isErr(err, target error) bool               { return errors.Is(err, target) }
 
