@@ -73,15 +73,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 			if n, _ := roundTrips(env); n != tc.trips {
 				t.Errorf("Verify took %d round trips, want %d", n, tc.trips)
 			}
-			var failed, unknown []string
-			for _, c := range rep.Checks {
-				switch c.Status {
-				case verify.StatusFail:
-					failed = append(failed, c.ID)
-				case verify.StatusUnknown:
-					unknown = append(unknown, c.ID)
-				}
-			}
+			failed, unknown := checkIDs(rep, verify.StatusFail), checkIDs(rep, verify.StatusUnknown)
 			if fmt.Sprint(failed) != fmt.Sprint(tc.wantFail) || fmt.Sprint(unknown) != fmt.Sprint(tc.unknown) {
 				t.Errorf("failed %v, unknown %v; want %v, %v\n%s", failed, unknown, tc.wantFail, tc.unknown, rep)
 			}

@@ -53,6 +53,18 @@ func signInOverGraph(t *testing.T, env *graphEnv, upn string, opts *directorytes
 	return dir
 }
 
+// checkIDs returns the IDs of rep's checks with status st, in report
+// order (nil when none).
+func checkIDs(rep verify.Report, st verify.Status) []string {
+	var ids []string
+	for _, c := range rep.Checks {
+		if c.Status == st {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
 func statuses(rep verify.Report) map[string]verify.Status {
 	out := map[string]verify.Status{}
 	for _, c := range rep.Checks {
@@ -189,15 +201,7 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifySelf: %v", err)
 			}
-			var fail, unk []string
-			for _, c := range rep.Checks {
-				switch c.Status {
-				case verify.StatusFail:
-					fail = append(fail, c.ID)
-				case verify.StatusUnknown:
-					unk = append(unk, c.ID)
-				}
-			}
+			fail, unk := checkIDs(rep, verify.StatusFail), checkIDs(rep, verify.StatusUnknown)
 			if diff := cmp.Diff(tc.wantFail, fail); diff != "" {
 				t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
 			}
