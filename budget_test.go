@@ -36,6 +36,21 @@ func roundTrips(env *graphEnv) (total, writes int) {
 	return total, writes
 }
 
+// budgetChecker returns a check that the requests env's server has seen
+// since the last check stay within max round trips and maxWrites writes,
+// logs the counts and resets the server's request log.
+func budgetChecker(t *testing.T, env *graphEnv) func(op string, max, maxWrites int) {
+	return func(op string, max, maxWrites int) {
+		t.Helper()
+		n, w := roundTrips(env)
+		if n > max || w > maxWrites {
+			t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
+		}
+		t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
+		env.srv.Reset()
+	}
+}
+
 // TestRoundTripBudget counts HTTP requests at the Graph test server for
 // each operation (issue "Performance": the budget table in the README).
 func TestRoundTripBudget(t *testing.T) {
@@ -43,17 +58,9 @@ func TestRoundTripBudget(t *testing.T) {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := specWithRoles(k)
-			budget := func(op string, max, maxWrites int) {
-				t.Helper()
-				n, w := roundTrips(env)
-				if n > max || w > maxWrites {
-					t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
-				}
-				t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
-				env.srv.Reset()
-			}
+			budget := budgetChecker(t, env)
 
 			if _, err := p.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
@@ -82,12 +89,12 @@ func TestRoundTripBudget(t *testing.T) {
 			// A new process: a graphdir.Directory that has not seen the
 			// account resolves its UPN to the object ID first (Graph
 			// filters role assignments by principal ID only).
-			fresh := serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			fresh := newProvisioner(env.freshDirectory(t), env.clock)
 			if _, err := fresh.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
 			budget("Plan (converged, by UPN, new process)", 2, 0)
-			fresh = serviceaccount.New(env.freshDirectory(t), &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			fresh = newProvisioner(env.freshDirectory(t), env.clock)
 			if _, err := fresh.Provision(ctx, spec); err != nil {
 				t.Fatal(err)
 			}
@@ -173,18 +180,10 @@ func TestRoundTripBudgetPasswordless(t *testing.T) {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := specWithRoles(k)
 			spec.TemporaryAccessPass = &serviceaccount.TemporaryAccessPass{UsableOnce: true}
-			budget := func(op string, max, maxWrites int) {
-				t.Helper()
-				n, w := roundTrips(env)
-				if n > max || w > maxWrites {
-					t.Errorf("%s: %d round trips and %d writes; budget %d and %d", op, n, w, max, maxWrites)
-				}
-				t.Logf("%s: %d round trip(s), %d write(s)", op, n, w)
-				env.srv.Reset()
-			}
+			budget := budgetChecker(t, env)
 			if _, err := p.Plan(ctx, spec); err != nil {
 				t.Fatal(err)
 			}

@@ -254,7 +254,7 @@ func (st *chaosStats) summary() string {
 		total += st.fired[k]
 	}
 	fmt.Fprintf(&b, " total %d", total)
-	fmt.Fprintf(&b, "\nfirst calls under transient faults only: %d/%d succeeded; first Provisions reached by a permanent fault: %d, failed classified permanent with nothing left %d; errors still transient %d; passwordless accounts holding a pass other than the one returned %d",
+	fmt.Fprintf(&b, "\nfirst calls under transient faults only: %d/%d succeeded; first Provisions reached by a permanent fault: %d, succeeded (the fault hit a read they could do without) or failed classified permanent with nothing left %d; errors still transient %d; passwordless accounts holding a pass other than the one returned %d",
 		st.transientOnlyOK, st.transientOnly, st.permanentHit, st.permanentClean, st.temporaryErrors, st.strayPasses)
 	b.WriteString("\nfirst Provision succeeded, by fault kind armed (all runs; runs with transient faults only):")
 	for _, k := range allFaults {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
-	"github.com/cloudhub/consent/serviceaccount"
 )
 
 // TestConsentChaos provisions with Spec.GrantConsent through the Graph
@@ -34,7 +33,7 @@ func TestConsentChaos(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				tenantWide = grant(t, env.fake, directory.ConsentAllPrincipals, "", "User.Read")
 			}
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			armFaults := func() {
 				for range rng.IntN(4) {
 					switch rng.IntN(5) {

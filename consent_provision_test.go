@@ -38,10 +38,6 @@ func accountGrants(f *directorytest.Fake, principal string) []directory.Permissi
 	return out
 }
 
-func newProvisioner(dir directory.Directory, c *clock) *serviceaccount.Provisioner {
-	return serviceaccount.New(dir, &serviceaccount.Options{Sleep: c.Sleep, Now: c.Now})
-}
-
 // TestProvisionGrantConsent: the opt-in creates the application's service
 // principal and exactly one grant, for the account alone, for exactly the
 // scopes; a re-run writes nothing; a scope added to the spec goes into

@@ -44,17 +44,10 @@ func TestVerifySelfConsent(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-					t.Fatal(err)
-				}
 				// A FIDO2 key too: the spec's Exchange and SharePoint
 				// Administrator are highly privileged (the policy half of
 				// mfa.phishing-resistant is not visible to the account).
-				for _, m := range []directory.MethodType{directory.MethodMicrosoftAuthenticator, directory.MethodFido2} {
-					if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, m, string(m)); err != nil {
-						t.Fatal(err)
-					}
-				}
+				ownerSignsIn(t, env.fake, res.Account.ID, directory.MethodMicrosoftAuthenticator, directory.MethodFido2)
 				var dir directory.Directory
 				if backend == "graph" {
 					dir = signInOverGraph(t, env, res.Account.UserPrincipalName, tc.opts, nil)

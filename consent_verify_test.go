@@ -48,18 +48,11 @@ var consentBackends = []consentBackend{
 func passingConsentAccount(t *testing.T, dir directory.Directory, f *directorytest.Fake, c *clock) serviceaccount.Account {
 	t.Helper()
 	ctx := context.Background()
-	res, err := serviceaccount.New(dir, &serviceaccount.Options{Sleep: c.Sleep, Now: c.Now}).Provision(ctx, chaosSpec(1))
+	res, err := newProvisioner(dir, c).Provision(ctx, chaosSpec(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range []directory.MethodType{directory.MethodMicrosoftAuthenticator, directory.MethodFido2} {
-		if _, err := f.RegisterMethod(ctx, res.Account.ID, m, string(m)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ownerSignsIn(t, f, res.Account.ID, directory.MethodMicrosoftAuthenticator, directory.MethodFido2)
 	acct := res.Account
 	app := demoApp
 	acct.PartnerApp = &app

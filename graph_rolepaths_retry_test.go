@@ -25,7 +25,7 @@ func TestPlanOverGraphRetriesEligibility503(t *testing.T) {
 		UserPrincipalName: "svc-retry@contoso.onmicrosoft.com", DisplayName: "Retry", UsageLocation: "AU",
 		Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
 	}
-	if _, err := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}).Provision(ctx, spec); err != nil {
+	if _, err := newProvisioner(env.dir, env.clock).Provision(ctx, spec); err != nil {
 		t.Fatal(err)
 	}
 	dir, err := graphdir.New(fakeCredential{}, &graphdir.Options{BaseURL: env.srv.URL, HTTPClient: &http.Client{Transport: env.transport}, Sleep: env.clock.Sleep, MaxRetries: -1})

@@ -17,10 +17,9 @@ import (
 // Over the Graph backend, every path to a role fails the right check with
 // evidence naming the path, in the round trips the README promises:
 // Verify by object ID is one $batch when the account is in no
-// role-assignable group and two when it is; Provision's are unchanged.
+// role-assignable group and two when it is; Plan's are the same.
 func TestVerifyOverGraphRolePaths(t *testing.T) {
 	globalAdmin, _ := roles.Lookup("Global Administrator")
-	pra, _ := roles.Lookup("Privileged Role Administrator")
 	for _, tc := range []struct {
 		name      string
 		setup     func(t *testing.T, env *graphEnv, userID string)
@@ -39,19 +38,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 			}
 		}, trips: 1, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			evidence: "Global Administrator at / — eligible through PIM until 2027-01-31"},
-		{name: "group holds Privileged Role Administrator", setup: func(t *testing.T, env *graphEnv, id string) {
-			ctx := context.Background()
-			g, err := env.fake.CreateGroup(ctx, "Tier0 admins", true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := env.fake.AddGroupMember(ctx, g.ID, id); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := env.fake.CreateRoleAssignment(ctx, directory.RoleAssignment{PrincipalID: g.ID, RoleDefinitionID: pra.ID, DirectoryScopeID: "/"}); err != nil {
-				t.Fatal(err)
-			}
-		}, trips: 2, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
+		{name: "group holds Privileged Role Administrator", setup: tier0Group, trips: 2, wantFail: []string{verify.CheckLeastPrivilege, verify.CheckNoUnexpectedPrivAdm},
 			evidence: "Privileged Role Administrator at / — through group 'Tier0 admins' (44444444-"},
 		{name: "custom role scoped to a named administrative unit", setup: func(t *testing.T, env *graphEnv, id string) {
 			ctx := context.Background()
@@ -72,7 +59,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := chaosSpec(1)
 			res := ownedAccount(t, env, p, spec)
 			if tc.setup != nil {
@@ -86,15 +73,7 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 			if n, _ := roundTrips(env); n != tc.trips {
 				t.Errorf("Verify took %d round trips, want %d", n, tc.trips)
 			}
-			var failed, unknown []string
-			for _, c := range rep.Checks {
-				switch c.Status {
-				case verify.StatusFail:
-					failed = append(failed, c.ID)
-				case verify.StatusUnknown:
-					unknown = append(unknown, c.ID)
-				}
-			}
+			failed, unknown := checkIDs(rep, verify.StatusFail), checkIDs(rep, verify.StatusUnknown)
 			if fmt.Sprint(failed) != fmt.Sprint(tc.wantFail) || fmt.Sprint(unknown) != fmt.Sprint(tc.unknown) {
 				t.Errorf("failed %v, unknown %v; want %v, %v\n%s", failed, unknown, tc.wantFail, tc.unknown, rep)
 			}
@@ -141,22 +120,13 @@ func TestVerifyOverGraphRolePaths(t *testing.T) {
 // account passes every check.
 func ownedAccount(t *testing.T, env *graphEnv, p *serviceaccount.Provisioner, spec serviceaccount.Spec) serviceaccount.Result {
 	t.Helper()
-	ctx := context.Background()
-	res, err := p.Provision(ctx, spec)
+	res, err := p.Provision(context.Background(), spec)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
 		t.Fatal(err)
 	}
 	// The test specs hold Exchange and SharePoint Administrator, highly
 	// privileged roles: a FIDO2 key and the tenant's phishing-resistant
 	// policy (seedPolicies) make mfa.phishing-resistant pass.
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodFido2, "key"); err != nil {
-		t.Fatal(err)
-	}
+	ownerSignsIn(t, env.fake, res.Account.ID, directory.MethodMicrosoftAuthenticator, directory.MethodFido2)
 	return res
 }

@@ -26,7 +26,7 @@ import (
 func readyAccount(t *testing.T, env *graphEnv) serviceaccount.Account {
 	t.Helper()
 	ctx := context.Background()
-	res, err := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}).Provision(ctx, serviceaccount.Spec{
+	res, err := newProvisioner(env.dir, env.clock).Provision(ctx, serviceaccount.Spec{
 		UserPrincipalName: "svc-self@" + directorytest.DefaultDomain, DisplayName: "Cloud User Hub service account",
 		UsageLocation: "AU", Workloads: []roles.Workload{roles.Teams}, Access: roles.Admin,
 	})
@@ -34,12 +34,7 @@ func readyAccount(t *testing.T, env *graphEnv) serviceaccount.Account {
 		t.Fatal(err)
 	}
 	env.clock.Sleep(ctx, time.Hour)
-	if err := env.fake.SignIn(ctx, res.Account.ID, "Owner-Changed-It-1!"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.fake.RegisterMethod(ctx, res.Account.ID, directory.MethodMicrosoftAuthenticator, "phone"); err != nil {
-		t.Fatal(err)
-	}
+	ownerSignsIn(t, env.fake, res.Account.ID, directory.MethodMicrosoftAuthenticator)
 	return res.Account
 }
 
@@ -56,6 +51,18 @@ func signInOverGraph(t *testing.T, env *graphEnv, upn string, opts *directorytes
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// checkIDs returns the IDs of rep's checks with status st, in report
+// order (nil when none).
+func checkIDs(rep verify.Report, st verify.Status) []string {
+	var ids []string
+	for _, c := range rep.Checks {
+		if c.Status == st {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
 }
 
 func statuses(rep verify.Report) map[string]verify.Status {
@@ -194,15 +201,7 @@ func TestVerifySelfOverGraph(t *testing.T) {
 			if err != nil {
 				t.Fatalf("VerifySelf: %v", err)
 			}
-			var fail, unk []string
-			for _, c := range rep.Checks {
-				switch c.Status {
-				case verify.StatusFail:
-					fail = append(fail, c.ID)
-				case verify.StatusUnknown:
-					unk = append(unk, c.ID)
-				}
-			}
+			fail, unk := checkIDs(rep, verify.StatusFail), checkIDs(rep, verify.StatusUnknown)
 			if diff := cmp.Diff(tc.wantFail, fail); diff != "" {
 				t.Errorf("failed checks (-want +got):\n%s\n%s", diff, rep)
 			}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
-	"github.com/cloudhub/consent/serviceaccount"
 	"github.com/cloudhub/consent/verify"
 )
 
@@ -43,7 +42,7 @@ func TestVerifyOverGraphWithDeniedReads(t *testing.T) {
 		t.Run(string(tc.deny), func(t *testing.T) {
 			ctx := context.Background()
 			env := newGraphEnv(t, nil, nil)
-			res := ownedAccount(t, env, serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now}), chaosSpec(1))
+			res := ownedAccount(t, env, newProvisioner(env.dir, env.clock), chaosSpec(1))
 			v := verify.New(env.dir, nil)
 			if rep, err := v.Verify(ctx, res.Account); err != nil || !rep.Passed() {
 				t.Fatalf("before denying: %v %v", err, rep)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
-	"github.com/cloudhub/consent/directory/graphdir"
 	"github.com/cloudhub/consent/directory/graphdir/graphtest"
 	"github.com/cloudhub/consent/directorytest"
 	"github.com/cloudhub/consent/roles"
@@ -27,18 +26,11 @@ type policyBackend struct {
 
 var policyBackends = []policyBackend{
 	{"fake", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
-		return f, func(op directorytest.Op, _ graphtest.Endpoint) {
-			f.SetFault(func(o directorytest.Op, object string) error {
-				if o == op {
-					return directorytest.PermissionDenied(o, object)
-				}
-				return nil
-			})
-		}
+		return f, func(op directorytest.Op, e graphtest.Endpoint) { deny(f, nil, op, e) }
 	}},
 	{"graph", func(t *testing.T, f *directorytest.Fake) (directory.Directory, func(directorytest.Op, graphtest.Endpoint)) {
 		env := newGraphEnv(t, &graphtest.Options{Fake: f}, nil)
-		return env.dir, func(_ directorytest.Op, e graphtest.Endpoint) { env.srv.DenyPermission(e) }
+		return env.dir, func(op directorytest.Op, e graphtest.Endpoint) { deny(f, env.srv, op, e) }
 	}},
 }
 
@@ -285,7 +277,7 @@ func TestVerifyRoundTripsWithPolicies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var dir directory.Directory = env.dir
 			if tc.fresh {
-				dir = newGraphDirFor(t, env)
+				dir = env.freshDirectory(t)
 			}
 			env.srv.Reset()
 			if _, err := verify.New(dir, nil).Verify(ctx, tc.acct); err != nil {
@@ -310,17 +302,6 @@ func TestVerifyRoundTripsWithPolicies(t *testing.T) {
 			}
 		})
 	}
-}
-
-// newGraphDirFor returns a second Directory on env's server, as a new
-// process would have: its UPN cache is empty.
-func newGraphDirFor(t *testing.T, env *graphEnv) directory.Directory {
-	t.Helper()
-	dir, err := graphdir.New(fakeCredential{}, &graphdir.Options{BaseURL: env.srv.URL, HTTPClient: env.srv.Client(), Sleep: env.clock.Sleep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // TestProvisionMFAWarning: Plan and Result warn when the tenant would not

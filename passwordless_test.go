@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -60,22 +59,8 @@ func testPasswordlessThroughGraph(t *testing.T, conflicts bool) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := newGraphEnvLogged(t, &graphtest.Options{AccessPassConflicts: conflicts}, nil, logger)
-	var seen []string
-	record := func(vs ...any) {
-		for _, v := range vs {
-			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-				seen = append(seen, fmt.Sprintf(verb, v))
-			}
-			if b, err := json.Marshal(v); err == nil {
-				seen = append(seen, string(b))
-			}
-			if err, ok := v.(error); ok {
-				for ; err != nil; err = errors.Unwrap(err) {
-					seen = append(seen, err.Error())
-				}
-			}
-		}
-	}
+	var seen sightings
+	record := seen.record
 	p := serviceaccount.New(env.dir, &serviceaccount.Options{
 		Logger: logger, Sleep: env.clock.Sleep, Now: env.clock.Now,
 		OnEvent: func(e serviceaccount.Event) { record(e) },
@@ -144,18 +129,7 @@ func testPasswordlessThroughGraph(t *testing.T, conflicts bool) {
 	// Secrets: the pass returned and the random password the create sent
 	// (the server received it, so the check can fail).
 	secrets := []string{res.TemporaryAccessPass.Reveal(), created.PasswordProfile.Password}
-	all := logs.String() + "\n" + strings.Join(seen, "\n")
-	if logs.Len() == 0 || len(seen) == 0 {
-		t.Fatal("nothing logged or recorded")
-	}
-	for i, s := range secrets {
-		if s == "" {
-			t.Fatalf("secret %d is empty: the check would prove nothing", i)
-		}
-		if j := strings.Index(all, s); j >= 0 {
-			t.Errorf("secret %d leaked: ...%s...", i, all[max(0, j-120):min(len(all), j+40)])
-		}
-	}
+	seen.noLeak(t, logs.String(), secrets...)
 	if !res.Password.IsZero() {
 		t.Error("Result.Password is set")
 	}
@@ -183,7 +157,7 @@ func TestPasswordlessRefusedThroughGraph(t *testing.T) {
 			if err := env.fake.SetAccessPassPolicy(pol); err != nil {
 				t.Fatal(err)
 			}
-			p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now})
+			p := newProvisioner(env.dir, env.clock)
 			spec := passwordlessSpec(3)
 			spec.TemporaryAccessPass = &tc.pass
 			_, err := p.Provision(context.Background(), spec)

@@ -34,6 +34,9 @@ func TestEachTransientFaultAbsorbed(t *testing.T) {
 				p := serviceaccount.New(env.dir, &serviceaccount.Options{Sleep: env.clock.Sleep, Now: env.clock.Now, ReplicationTimeout: time.Minute,
 					OnEvent: func(e serviceaccount.Event) { events[e.Kind]++ }})
 				spec := chaosSpec(1)
+				if k == fDropBeforePass || k == fDropAfterPass { // only a passwordless Provision creates a pass
+					spec = passwordlessSpec(1)
+				}
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				var acct serviceaccount.Account
@@ -66,7 +69,8 @@ func TestEachTransientFaultAbsorbed(t *testing.T) {
 				}
 				fired := !maps.Equal(before, env.srv.Fired()) || ct.droppedBefore.Load()+ct.droppedAfter.Load() > 0
 				t.Logf("fault took effect: %v; events %v", fired, events)
-				lostWrite := k == fDropBeforeUser || k == fDropAfterUser || k == fDropBeforeAssign || k == fDropAfterAssign
+				lostWrite := k == fDropBeforeUser || k == fDropAfterUser || k == fDropBeforeAssign || k == fDropAfterAssign ||
+					k == fDropBeforePass || k == fDropAfterPass
 				if fired && lostWrite && events[serviceaccount.EventRetry] == 0 {
 					t.Errorf("a lost write was absorbed without an EventRetry: %v", events)
 				}

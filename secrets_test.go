@@ -3,11 +3,7 @@ package consent_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -26,22 +22,8 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env := newGraphEnvLogged(t, nil, nil, logger)
-	var seen []string
-	record := func(vs ...any) {
-		for _, v := range vs {
-			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-				seen = append(seen, fmt.Sprintf(verb, v))
-			}
-			if b, err := json.Marshal(v); err == nil {
-				seen = append(seen, string(b))
-			}
-		}
-	}
-	recordErr := func(err error) {
-		for ; err != nil; err = errors.Unwrap(err) {
-			seen = append(seen, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
-		}
-	}
+	var seen sightings
+	record := seen.record
 	p := serviceaccount.New(env.dir, &serviceaccount.Options{
 		Logger: logger, Sleep: env.clock.Sleep, Now: env.clock.Now,
 		OnEvent: func(e serviceaccount.Event) { record(e) },
@@ -53,7 +35,7 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	spec := chaosSpec(1)
 	plan, err := p.Plan(ctx, spec)
 	record(plan)
-	recordErr(err)
+	record(err)
 	res, err := p.Provision(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +44,7 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	record(res, res.Account, res.User, res.Changes)
 	rep, err := v.Verify(ctx, res.Account)
 	record(rep, rep.String())
-	recordErr(err)
+	record(err)
 
 	// A failing run: role assignment denied, the account rolled back.
 	env.srv.DenyPermission(graphtest.CreateRoleAssignment)
@@ -74,14 +56,14 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	if err == nil {
 		t.Fatal("Provision succeeded although role assignment was denied")
 	}
-	recordErr(err)
+	record(err)
 	record(err)
 	env.srv.ClearFaults()
 
 	// A caller-supplied password that succeeds, a lost create answer.
 	env.srv.DropConnection(graphtest.After, graphtest.CreateUser)
 	res2, err := p.Provision(ctx, bad)
-	recordErr(err)
+	record(err)
 	record(res2)
 	// Verify as the account: the owner signs in, the partner verifies with
 	// the account's own delegated token, once with every read allowed and
@@ -98,11 +80,11 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	self := verify.New(mustNewLogged(t, graphtest.Credential(userToken), env.srv.URL, logger), &verify.Options{Logger: logger})
 	selfRep, err := self.VerifySelf(ctx, res.Account)
 	record(selfRep, selfRep.String())
-	recordErr(err)
+	record(err)
 	env.srv.DenyPermission(graphtest.ListMyAuthenticationMethods)
 	selfRep, err = self.VerifySelf(ctx, res.Account)
 	record(selfRep, selfRep.String())
-	recordErr(err)
+	record(err)
 	env.srv.ClearFaults()
 	// An application's token readable as such is refused before it is
 	// sent: it must not leak, though it never reaches the wire.
@@ -111,13 +93,13 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 	if err == nil {
 		t.Fatal("VerifySelf succeeded with an application token")
 	}
-	recordErr(err)
+	record(err)
 
 	if err := p.Deprovision(ctx, res.Account); err != nil {
-		recordErr(err)
+		record(err)
 	}
 	if err := p.Deprovision(ctx, res2.Account); err != nil {
-		recordErr(err)
+		record(err)
 	}
 
 	// The secrets did go over the wire (so the test can fail)...
@@ -135,17 +117,8 @@ func TestSecretsNeverLeakThroughGraph(t *testing.T) {
 		}
 	}
 	// ...and nowhere else.
-	all := logs.String() + "\n" + strings.Join(seen, "\n")
-	if logs.Len() == 0 {
-		t.Fatal("no log line was captured")
-	}
-	for _, s := range append(secrets, testToken, appToken) {
-		if i := strings.Index(all, s); i >= 0 {
-			t.Errorf("secret %.4s... leaked: ...%s...", s, all[max(0, i-120):min(len(all), i+40)])
-		}
-	}
+	seen.noLeak(t, logs.String(), append(secrets, testToken, appToken)...)
 	if strings.Contains(strings.ToLower(logs.String()), "authorization") {
 		t.Errorf("a log line names the Authorization header")
 	}
-	_ = http.StatusOK
 }
