@@ -21,10 +21,7 @@ var selfPoliciesNotVisible = NotVisible{
 // read because the credential may not read them (or the backend cannot),
 // as opposed to a read that should have worked and failed.
 func policiesDeniedByDesign(p directory.SignInPolicies) bool {
-	byDesign := func(err error) bool {
-		return errors.Is(err, directory.ErrPermission) || errors.Is(err, errors.ErrUnsupported)
-	}
-	return byDesign(p.ConditionalAccessErr) || (p.ConditionalAccessErr == nil && byDesign(p.SecurityDefaultsErr))
+	return notReadable(p.ConditionalAccessErr) || (p.ConditionalAccessErr == nil && notReadable(p.SecurityDefaultsErr))
 }
 
 // selfMFAPolicyChecks evaluates the sign-in policies ReadSelf read for the
