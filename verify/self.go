@@ -221,7 +221,7 @@ func selfRoleChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisi
 				hint = "Reading one's own memberships needs the delegated permission User.Read: add it to the public client app, or ask the customer to run Verify with an admin credential."
 			}
 		}
-		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, nil
+		return roleUnknowns(ev, hint), nil
 	}
 	return membershipChecks(expected, s)
 }
@@ -340,7 +340,7 @@ func membershipChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVi
 	if len(unnamed) > 0 {
 		ev := source + "directory role object(s) returned without roleTemplateId (Graph's limited information for a type the app may not read): " + strings.Join(unnamed, "; ")
 		hint := "Grant the public client app Directory.Read.All (admin consent) so the role objects are described, or ask the customer to run Verify with an admin credential."
-		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, notVisible
+		return roleUnknowns(ev, hint), notVisible
 	}
 	var unknownScoped []string
 	switch {
