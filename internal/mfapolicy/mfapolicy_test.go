@@ -79,12 +79,12 @@ func TestMFA(t *testing.T) {
 		})}, want: Enforced, evidence: "includes role Teams Administrator"},
 		{name: "by eligible role only", edit: func(s *Subject) {
 			s.Roles = nil
-			s.AddEligible(Role{ID: role("Teams Administrator"), Scope: directory.TenantScope})
+			s.Roles = append(s.Roles, Role{ID: role("Teams Administrator"), Scope: directory.TenantScope, Eligible: true})
 		}, policies: []directory.ConditionalAccessPolicy{policy("admins", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users = directory.ConditionalAccessUsers{IncludeRoles: []string{role("Teams Administrator")}}
 		})}, want: Conditional, evidence: "only while it is active"},
 		{name: "excluded while an eligible role is active", edit: func(s *Subject) {
-			s.AddEligible(Role{ID: role("Global Reader"), Scope: directory.TenantScope})
+			s.Roles = append(s.Roles, Role{ID: role("Global Reader"), Scope: directory.TenantScope, Eligible: true})
 		}, policies: []directory.ConditionalAccessPolicy{policy("all", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users.ExcludeRoles = []string{role("Global Reader")}
 		})}, want: Conditional, evidence: "excluded while Global Reader (eligible) is active"},
@@ -198,7 +198,7 @@ func TestPhishingResistant(t *testing.T) {
 			policies: withStrength(&directory.AuthenticationStrength{ID: directory.StrengthPhishingResistant}), want: NotEnforced},
 		{name: "eligible GA counts", s: func() Subject {
 			s := Subject{UserID: userID}
-			s.AddEligible(Role{ID: role("Global Administrator"), Scope: "/"})
+			s.Roles = append(s.Roles, Role{ID: role("Global Administrator"), Scope: "/", Eligible: true})
 			return s
 		}(), methods: key, want: NotEnforced},
 		{name: "not highly privileged", s: Subject{UserID: userID, Roles: []Role{{ID: role("Global Reader"), Scope: "/"}}}, want: NotApplicable},
