@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cloudhub/consent/directory"
+	"github.com/cloudhub/consent/internal/mfapolicy"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -48,6 +49,41 @@ func TestPermissionHint(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, permissionHint(tc.err)); diff != "" {
 				t.Errorf("permissionHint (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// assessmentCheck maps each verdict to a status: enforced passes unless a
+// report-only policy comes with a remediation (then it warns), not
+// applicable passes, conditional warns, not enforced and blocked fail, and
+// unknown says what would make the policies readable.
+func TestAssessmentCheck(t *testing.T) {
+	denied := fmt.Errorf("read the tenant's sign-in policies: %w", directory.ErrPermission)
+	type got struct {
+		Status      Status
+		Remediation string
+	}
+	for _, tc := range []struct {
+		name string
+		a    mfapolicy.Assessment
+		want got
+	}{
+		{"enforced", mfapolicy.Assessment{Verdict: mfapolicy.Enforced}, got{StatusPass, ""}},
+		{"enforced, report-only noted", mfapolicy.Assessment{Verdict: mfapolicy.Enforced, ReportOnly: []string{"ro"}}, got{StatusPass, ""}},
+		{"enforced, report-only to act on", mfapolicy.Assessment{Verdict: mfapolicy.Enforced, ReportOnly: []string{"ro"}, Remediation: "act"}, got{StatusWarn, "act"}},
+		{"not applicable", mfapolicy.Assessment{Verdict: mfapolicy.NotApplicable}, got{StatusPass, ""}},
+		{"conditional", mfapolicy.Assessment{Verdict: mfapolicy.Conditional, Remediation: "act"}, got{StatusWarn, "act"}},
+		{"not enforced", mfapolicy.Assessment{Verdict: mfapolicy.NotEnforced, Remediation: "act"}, got{StatusFail, "act"}},
+		{"blocked", mfapolicy.Assessment{Verdict: mfapolicy.Blocked, Remediation: "act"}, got{StatusFail, "act"}},
+		{"unknown, denied", mfapolicy.Assessment{Verdict: mfapolicy.Unknown, Err: denied}, got{StatusUnknown, permissionHint(denied)}},
+		{"unknown, unsupported", mfapolicy.Assessment{Verdict: mfapolicy.Unknown, Err: errors.ErrUnsupported},
+			got{StatusUnknown, "The directory backend cannot read sign-in policies: use one that implements directory.SignInPolicyReader (the Microsoft Graph backend, graphdir, does), then verify again."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := assessmentCheck(CheckMFAEnforced, tc.a)
+			if diff := cmp.Diff(tc.want, got{c.Status, c.Remediation}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -16,10 +16,7 @@ func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) [
 	if err := snap.RoleAssignmentsErr; err != nil {
 		hint := permissionHint(err)
 		ev := fmt.Sprintf("role assignments could not be read: %v", err)
-		cs = append(cs,
-			unknown(CheckRolesAssigned, ev, hint),
-			unknown(CheckLeastPrivilege, ev, hint),
-			unknown(CheckNoUnexpectedPrivAdm, ev, hint))
+		cs = append(cs, roleUnknowns(ev, hint)...)
 	} else {
 		cs = append(cs, pathChecks(expected, snap, now)...)
 	}
@@ -27,6 +24,15 @@ func roleChecks(expected []roles.Role, snap directory.Snapshot, now time.Time) [
 		cs = append(cs, c)
 	}
 	return cs
+}
+
+// roleUnknowns are the three role checks, unknown for the same reason.
+func roleUnknowns(evidence, remediation string) []Check {
+	return []Check{
+		unknown(CheckRolesAssigned, evidence, remediation),
+		unknown(CheckLeastPrivilege, evidence, remediation),
+		unknown(CheckNoUnexpectedPrivAdm, evidence, remediation),
+	}
 }
 
 // privilegedExpectedCheck returns the warning for expected privileged roles,

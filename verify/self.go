@@ -221,7 +221,7 @@ func selfRoleChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisi
 				hint = "Reading one's own memberships needs the delegated permission User.Read: add it to the public client app, or ask the customer to run Verify with an admin credential."
 			}
 		}
-		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, nil
+		return roleUnknowns(ev, hint), nil
 	}
 	return membershipChecks(expected, s)
 }
@@ -234,12 +234,6 @@ func selfRoleChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisi
 // role-assignable group the evidence names it, else it names them all.
 func listChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisible) {
 	const source = "role-assignment list and memberships: "
-	listed := map[string]bool{}
-	for _, a := range s.RoleAssignments {
-		if a.DirectoryScopeID == directory.TenantScope {
-			listed[strings.ToLower(a.RoleDefinitionID)] = true
-		}
-	}
 	groups := assignableGroups(s.Groups)
 	var notVisible []NotVisible
 	if len(groups) > 0 {
@@ -250,16 +244,10 @@ func listChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisible)
 		})
 	}
 	snap := directory.Snapshot{RoleAssignments: s.RoleAssignments}
-	var unnamed int
+	ids, unnamed := rolesBeyondList(s)
 	var beyond []directory.RoleAssignment
-	for _, m := range s.RoleMemberships {
-		switch id := strings.ToLower(m.RoleTemplateID); {
-		case id == "":
-			unnamed++
-		case !listed[id]:
-			listed[id] = true
-			beyond = append(beyond, directory.RoleAssignment{RoleDefinitionID: id, DirectoryScopeID: directory.TenantScope})
-		}
+	for _, id := range ids {
+		beyond = append(beyond, directory.RoleAssignment{RoleDefinitionID: id, DirectoryScopeID: directory.TenantScope})
 	}
 	switch {
 	case s.RoleMembershipsErr != nil:
@@ -286,6 +274,29 @@ func listChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVisible)
 		}
 	}
 	return cs, notVisible
+}
+
+// rolesBeyondList returns the template IDs (lower case) of the tenant-wide
+// roles among the account's memberships that its own role-assignment list
+// does not show at tenant scope (all of them when the list was not read),
+// and how many memberships came without a template ID.
+func rolesBeyondList(s directory.Self) (ids []string, unnamed int) {
+	listed := map[string]bool{}
+	for _, a := range s.RoleAssignments {
+		if a.DirectoryScopeID == directory.TenantScope {
+			listed[strings.ToLower(a.RoleDefinitionID)] = true
+		}
+	}
+	for _, m := range s.RoleMemberships {
+		switch id := strings.ToLower(m.RoleTemplateID); {
+		case id == "":
+			unnamed++
+		case !listed[id]:
+			listed[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, unnamed
 }
 
 // assignableGroups returns the role-assignable groups among gs.
@@ -340,7 +351,7 @@ func membershipChecks(expected []roles.Role, s directory.Self) ([]Check, []NotVi
 	if len(unnamed) > 0 {
 		ev := source + "directory role object(s) returned without roleTemplateId (Graph's limited information for a type the app may not read): " + strings.Join(unnamed, "; ")
 		hint := "Grant the public client app Directory.Read.All (admin consent) so the role objects are described, or ask the customer to run Verify with an admin credential."
-		return []Check{unknown(CheckRolesAssigned, ev, hint), unknown(CheckLeastPrivilege, ev, hint), unknown(CheckNoUnexpectedPrivAdm, ev, hint)}, notVisible
+		return roleUnknowns(ev, hint), notVisible
 	}
 	var unknownScoped []string
 	switch {

@@ -20,7 +20,8 @@ var consentNotVisible = NotVisible{
 }
 
 // notReadable reports whether err means the signed-in account may not
-// read this (denied, or a directory that cannot read consent at all).
+// read this (denied, or a directory backend that cannot do the read at
+// all): the consent and the sign-in policies of a self report.
 func notReadable(err error) bool {
 	return errors.Is(err, directory.ErrPermission) || errors.Is(err, errors.ErrUnsupported)
 }

@@ -2,7 +2,7 @@ package verify
 
 import (
 	"errors"
-	"strings"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/internal/mfapolicy"
@@ -21,10 +21,7 @@ var selfPoliciesNotVisible = NotVisible{
 // read because the credential may not read them (or the backend cannot),
 // as opposed to a read that should have worked and failed.
 func policiesDeniedByDesign(p directory.SignInPolicies) bool {
-	byDesign := func(err error) bool {
-		return errors.Is(err, directory.ErrPermission) || errors.Is(err, errors.ErrUnsupported)
-	}
-	return byDesign(p.ConditionalAccessErr) || (p.ConditionalAccessErr == nil && byDesign(p.SecurityDefaultsErr))
+	return notReadable(p.ConditionalAccessErr) || (p.ConditionalAccessErr == nil && notReadable(p.SecurityDefaultsErr))
 }
 
 // selfMFAPolicyChecks evaluates the sign-in policies ReadSelf read for the
@@ -37,41 +34,31 @@ func policiesDeniedByDesign(p directory.SignInPolicies) bool {
 // to read them leaves both checks unknown, as in Verify.
 func selfMFAPolicyChecks(self directory.Self) ([]Check, []NotVisible) {
 	p := self.SignInPolicies
-	s := mfapolicy.Subject{
-		UserID:      self.User.ID,
-		Guest:       strings.EqualFold(self.User.UserType, directory.UserTypeGuest),
-		Groups:      self.Groups,
-		GroupsErr:   self.RoleMembershipsErr,
-		RolesErr:    self.RoleAssignmentsErr,
-		EligibleErr: errors.New("the self report cannot read PIM eligibilities"),
-	}
-	listed := map[string]bool{}
-	for _, a := range self.RoleAssignments {
-		s.Roles = append(s.Roles, mfapolicy.Role{ID: strings.ToLower(a.RoleDefinitionID), Scope: a.DirectoryScopeID})
-		if a.DirectoryScopeID == directory.TenantScope {
-			listed[strings.ToLower(a.RoleDefinitionID)] = true
-		}
-	}
+	// The account's own assignments, as Verify reads them; PIM is not
+	// visible to a self report.
+	s := mfapolicy.SubjectFromSnapshot(directory.Snapshot{
+		User:               self.User,
+		MemberOf:           self.Groups,
+		MemberOfErr:        self.RoleMembershipsErr,
+		RoleAssignments:    self.RoleAssignments,
+		RoleAssignmentsErr: self.RoleAssignmentsErr,
+	}, time.Time{})
+	s.EligibleErr = errors.New("the self report cannot read PIM eligibilities")
 	if self.RoleMembershipsErr == nil && self.RoleMemberships != nil {
 		// The memberships name the tenant-wide built-in roles, those held
 		// through a role-assignable group too; a role the list lacks (or
 		// every role, when the list was denied) comes from them.
-		limited := false
-		for _, m := range self.RoleMemberships {
-			id := strings.ToLower(m.RoleTemplateID)
-			switch {
-			case id == "":
-				limited = true
-			case listed[id]:
-			case self.RoleAssignmentsErr == nil:
-				s.Roles = append(s.Roles, mfapolicy.Role{ID: id, Scope: directory.TenantScope, Via: "a role-assignable group"})
-			default:
-				s.Roles = append(s.Roles, mfapolicy.Role{ID: id, Scope: directory.TenantScope})
+		ids, unnamed := rolesBeyondList(self)
+		for _, id := range ids {
+			r := mfapolicy.Role{ID: id, Scope: directory.TenantScope}
+			if self.RoleAssignmentsErr == nil {
+				r.Via = "a role-assignable group"
 			}
+			s.Roles = append(s.Roles, r)
 		}
 		if self.RoleAssignmentsErr != nil {
 			s.RolesErr = nil
-			if limited {
+			if unnamed > 0 {
 				s.RolesErr = errors.New("a directory role membership came back without its role template ID")
 			}
 		}

@@ -2,8 +2,10 @@ package mfapolicy
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cloudhub/consent/directory"
 	"github.com/cloudhub/consent/roles"
@@ -79,12 +81,12 @@ func TestMFA(t *testing.T) {
 		})}, want: Enforced, evidence: "includes role Teams Administrator"},
 		{name: "by eligible role only", edit: func(s *Subject) {
 			s.Roles = nil
-			s.AddEligible(Role{ID: role("Teams Administrator"), Scope: directory.TenantScope})
+			s.Roles = append(s.Roles, Role{ID: role("Teams Administrator"), Scope: directory.TenantScope, Eligible: true})
 		}, policies: []directory.ConditionalAccessPolicy{policy("admins", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users = directory.ConditionalAccessUsers{IncludeRoles: []string{role("Teams Administrator")}}
 		})}, want: Conditional, evidence: "only while it is active"},
 		{name: "excluded while an eligible role is active", edit: func(s *Subject) {
-			s.AddEligible(Role{ID: role("Global Reader"), Scope: directory.TenantScope})
+			s.Roles = append(s.Roles, Role{ID: role("Global Reader"), Scope: directory.TenantScope, Eligible: true})
 		}, policies: []directory.ConditionalAccessPolicy{policy("all", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users.ExcludeRoles = []string{role("Global Reader")}
 		})}, want: Conditional, evidence: "excluded while Global Reader (eligible) is active"},
@@ -143,6 +145,13 @@ func TestMFA(t *testing.T) {
 		{name: "guest condition for a member", policies: []directory.ConditionalAccessPolicy{policy("guests", func(p *directory.ConditionalAccessPolicy) {
 			p.Conditions.Users = directory.ConditionalAccessUsers{IncludeGuestsOrExternalUsers: &directory.GuestsOrExternalUsers{GuestOrExternalUserTypes: "internalGuest"}}
 		})}, want: NotEnforced},
+		{name: "guest-type exclusion for a guest", edit: func(s *Subject) { s.Guest = true }, policies: []directory.ConditionalAccessPolicy{policy("all", func(p *directory.ConditionalAccessPolicy) {
+			p.Conditions.Users.ExcludeGuestsOrExternalUsers = &directory.GuestsOrExternalUsers{GuestOrExternalUserTypes: "internalGuest"}
+		})}, want: Conditional, evidence: "the policy excludes guest or external user types (internalGuest) and the account is a guest"},
+		{name: "eligibilities unread, a policy names roles", edit: func(s *Subject) { s.EligibleErr = denied },
+			policies: []directory.ConditionalAccessPolicy{policy("admins", func(p *directory.ConditionalAccessPolicy) {
+				p.Conditions.Users = directory.ConditionalAccessUsers{IncludeRoles: []string{role("Teams Administrator")}}
+			})}, want: Enforced, evidence: "PIM eligibilities were not read (denied)"},
 		{name: "new account: only All users or its roles", edit: func(s *Subject) { s.UserID = "" },
 			policies: []directory.ConditionalAccessPolicy{policy("all", nil)}, want: Enforced},
 		{name: "policies unreadable", caErr: denied, want: Unknown, evidence: "Conditional Access policies could not be read"},
@@ -198,7 +207,7 @@ func TestPhishingResistant(t *testing.T) {
 			policies: withStrength(&directory.AuthenticationStrength{ID: directory.StrengthPhishingResistant}), want: NotEnforced},
 		{name: "eligible GA counts", s: func() Subject {
 			s := Subject{UserID: userID}
-			s.AddEligible(Role{ID: role("Global Administrator"), Scope: "/"})
+			s.Roles = append(s.Roles, Role{ID: role("Global Administrator"), Scope: "/", Eligible: true})
 			return s
 		}(), methods: key, want: NotEnforced},
 		{name: "not highly privileged", s: Subject{UserID: userID, Roles: []Role{{ID: role("Global Reader"), Scope: "/"}}}, want: NotApplicable},
@@ -207,6 +216,29 @@ func TestPhishingResistant(t *testing.T) {
 			a := PhishingResistant(tc.s, directory.SignInPolicies{ConditionalAccess: tc.policies, AuthenticationStrengths: tc.strengths}, tc.methods, nil)
 			if a.Verdict != tc.want {
 				t.Errorf("PhishingResistant = %d %q, want %d", a.Verdict, a.Evidence, tc.want)
+			}
+		})
+	}
+}
+
+// SubjectFromSnapshot: a tenant without PIM has no eligibilities to read,
+// so only another failure to read them leaves EligibleErr set.
+func TestSubjectFromSnapshotEligibleErr(t *testing.T) {
+	denied := fmt.Errorf("list eligibilities: %w", directory.ErrPermission)
+	noPIM := fmt.Errorf("list eligibilities: %w", directory.ErrNotLicensed)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"read", nil, nil},
+		{"no PIM", noPIM, nil},
+		{"denied", denied, denied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := SubjectFromSnapshot(directory.Snapshot{RolePaths: directory.RolePaths{EligibilitiesErr: tc.err}}, time.Time{})
+			if s.EligibleErr != tc.want {
+				t.Errorf("EligibleErr = %v, want %v", s.EligibleErr, tc.want)
 			}
 		})
 	}

@@ -111,16 +111,6 @@ func SubjectFromSnapshot(snap directory.Snapshot, now time.Time) Subject {
 	return s
 }
 
-// AddEligible records that the account's PIM eligibilities were read and
-// adds them.
-func (s *Subject) AddEligible(rs ...Role) {
-	s.EligibleErr = nil
-	for _, r := range rs {
-		r.Eligible = true
-		s.Roles = append(s.Roles, r)
-	}
-}
-
 func (s Subject) inGroup(id string) (directory.Group, bool) {
 	for _, g := range s.Groups {
 		if strings.EqualFold(g.ID, id) {

@@ -19,13 +19,13 @@ import (
 type Grant struct {
 	RoleID  string // lower case
 	ScopeID string
-	// eligible: PIM eligibility (the account may activate it at will);
-	// otherwise active.
+	// Eligible marks a PIM eligibility (the account may activate it at
+	// will); otherwise the grant is active.
 	Eligible bool
-	// from is the start of a PIM eligibility that has not begun yet, end
+	// From is the start of a PIM eligibility that has not begun yet, End
 	// the end of a PIM schedule; zero when not set.
 	From, End time.Time
-	// group is the role-assignable group the role is held through, or nil
+	// Group is the role-assignable group the role is held through, or nil
 	// for the account's own assignment.
 	Group *directory.Group
 }
@@ -36,6 +36,7 @@ type Namer struct {
 	scopes      map[string]directory.DirectoryScope
 }
 
+// NewNamer returns a Namer for the role definitions and scopes p read.
 func NewNamer(p directory.RolePaths) Namer {
 	n := Namer{definitions: map[string]directory.RoleDefinition{}, scopes: map[string]directory.DirectoryScope{}}
 	for _, d := range p.RoleDefinitions {
