@@ -138,7 +138,7 @@ func (f *Fake) CreateServicePrincipal(ctx context.Context, appID string) (direct
 	if err := f.begin(ctx, OpCreateServicePrincipal, appID); err != nil {
 		return directory.ServicePrincipal{}, err
 	}
-	if !isGUID(appID) {
+	if !directory.IsObjectID(appID) {
 		return directory.ServicePrincipal{}, invalid("create service principal %q: appId must be an application (client) ID, a GUID", appID)
 	}
 	if _, ok := f.consent.byAppID(appID); ok {
@@ -244,27 +244,6 @@ func (f *Fake) AllPermissionGrants() []directory.PermissionGrant {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.consent.grants)
-}
-
-// isGUID reports whether s has the form of a GUID.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // consentRequirements is the permissions table of each consent

@@ -113,30 +113,11 @@ func (a Account) validateKey() []error {
 	if a.ID == "" && a.UserPrincipalName == "" {
 		errs = append(errs, fieldErr("Account", "", "needs an ID or a UserPrincipalName"))
 	}
-	if a.ID != "" && !isGUID(a.ID) {
+	if a.ID != "" && !directory.IsObjectID(a.ID) {
 		errs = append(errs, fieldErr("ID", a.ID, "is not an object ID (a GUID)"))
 	}
 	if a.UserPrincipalName != "" && strings.ContainsFunc(a.UserPrincipalName, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		errs = append(errs, fieldErr("UserPrincipalName", a.UserPrincipalName, "contains control characters"))
 	}
 	return errs
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }

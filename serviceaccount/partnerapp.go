@@ -37,7 +37,7 @@ func (p PartnerApp) Validate() error {
 	switch {
 	case p.ClientID == "":
 		errs = append(errs, fieldErr("PartnerApp.ClientID", p.ClientID, "is required (the partner application's application (client) ID)"))
-	case !isGUID(p.ClientID):
+	case !directory.IsObjectID(p.ClientID):
 		errs = append(errs, fieldErr("PartnerApp.ClientID", p.ClientID, "is not an application (client) ID (a GUID)"))
 	case strings.EqualFold(p.ClientID, directory.MicrosoftGraphAppID):
 		errs = append(errs, fieldErr("PartnerApp.ClientID", p.ClientID, "is Microsoft Graph's own application ID, not a partner application's"))

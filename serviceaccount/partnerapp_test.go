@@ -115,7 +115,7 @@ func FuzzPartnerAppValidate(f *testing.F) {
 			}
 			return
 		}
-		if !isGUID(clientID) || strings.EqualFold(s1, s2) {
+		if !directory.IsObjectID(clientID) || strings.EqualFold(s1, s2) {
 			t.Fatalf("Validate() accepted client %q scopes %q %q", clientID, s1, s2)
 		}
 		for _, s := range app.Scopes {

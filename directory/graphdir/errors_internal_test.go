@@ -123,21 +123,6 @@ func TestUPNCacheIsBounded(t *testing.T) {
 	}
 }
 
-func TestIsObjectID(t *testing.T) {
-	for s, want := range map[string]bool{
-		"11111111-0000-4000-8000-000000000001": true,
-		"AB3F8C1D-0000-4000-8000-00000000DEAD": true,
-		"11111111-0000-4000-8000-00000000000":  false,
-		"11111111-0000-4000-8000-00000000000g": false,
-		"svc@contoso.com":                      false,
-		"111111110000-4000-8000-0000000000001": false,
-	} {
-		if got := isObjectID(s); got != want {
-			t.Errorf("isObjectID(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
 // A $batch item's body that comes as a JSON string is read as base64 only
 // when it decodes to text; otherwise it is the message as it is.
 func TestParseErrorStringBody(t *testing.T) {

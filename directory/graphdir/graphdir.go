@@ -73,7 +73,7 @@ func New(cred azcore.TokenCredential, opts *Options) (*Directory, error) {
 
 // forget drops what the UPN cache knows of a user that is gone.
 func (d *Directory) forget(idOrUPN string) {
-	if isObjectID(idOrUPN) {
+	if directory.IsObjectID(idOrUPN) {
 		d.cache.forgetID(idOrUPN)
 	} else {
 		d.cache.forget(idOrUPN)

@@ -90,25 +90,3 @@ func stringLiteral(s string) string {
 func principalFilter(principalID string) string {
 	return "principalId eq " + stringLiteral(principalID)
 }
-
-// isObjectID reports whether s has the form of an object ID (a GUID), as
-// opposed to a userPrincipalName.
-func isObjectID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}

@@ -157,7 +157,7 @@ func (p *tokenProvider) claims(ctx context.Context) (tokenClaims, error) {
 		return tokenClaims{}, nil
 	}
 	var c tokenClaims
-	if json.Unmarshal(raw, &c) != nil || !isObjectID(c.OID) && c.OID != "" {
+	if json.Unmarshal(raw, &c) != nil || !directory.IsObjectID(c.OID) && c.OID != "" {
 		return tokenClaims{}, nil
 	}
 	return c, nil

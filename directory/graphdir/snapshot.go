@@ -66,7 +66,7 @@ func (d *Directory) Snapshot(ctx context.Context, req directory.SnapshotRequest)
 	}
 
 	principal := key // the object ID the parts are read with, if known
-	if !isObjectID(key) {
+	if !directory.IsObjectID(key) {
 		principal = d.cache.get(key)
 	}
 	userItem := item(getUser(key))
